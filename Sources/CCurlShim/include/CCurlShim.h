@@ -1,0 +1,22 @@
+#ifndef GRAYCTL_CCURLSHIM_H
+#define GRAYCTL_CCURLSHIM_H
+/* curl_easy_setopt, curl_easy_getinfo and curl_multi_setopt are variadic: Swift cannot call them.
+   One typed wrapper per argument kind. */
+#include <curl/curl.h>
+#include <sys/types.h>
+
+CURLcode grayctl_easy_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode grayctl_easy_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
+CURLcode grayctl_easy_setopt_string(CURL *handle, CURLoption option, const char *value);
+CURLcode grayctl_easy_setopt_pointer(CURL *handle, CURLoption option, void *value);
+CURLcode grayctl_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
+CURLcode grayctl_easy_setopt_write_callback(CURL *handle, CURLoption option,
+                                            size_t (*callback)(char *, size_t, size_t, void *));
+CURLcode grayctl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
+CURLcode grayctl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value);
+CURLMcode grayctl_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
+
+/* Feature bits of the libcurl this process linked, for start-up checks. */
+int grayctl_curl_has_http2(void);
+int grayctl_curl_has_ssl(void);
+#endif
