@@ -1,0 +1,297 @@
+import Yams
+
+/// Parses and validates `grayctl.yaml` text. Pure: the caller reads the file.
+///
+/// Every key is optional and defaults as in `docs/gates.md`. Unknown keys, wrong types and values
+/// out of range are errors that name the key path and its line.
+public enum ConfigLoader {
+    /// Parses `text` into a configuration.
+    public static func load(_ text: String) throws(ConfigError) -> GrayConfig {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw syntaxError(error)
+        } catch {
+            throw .syntax(line: 1, column: 1, problem: "\(error)")
+        }
+        var config = GrayConfig()
+        guard let root else { return config }
+        let top = try Section(root, path: "", known: ["service", "targets", "plan", "gates", "metrics"])
+        if let node = top["service"] { config.service = try node.string("service") }
+        if let node = top["targets"] { config.targets = try targets(node) }
+        if let node = top["plan"] { config.plan = try plan(node) }
+        if let node = top["gates"] { try gates(node, into: &config) }
+        if let node = top["metrics"] { config.metrics = try metrics(node) }
+        return config
+    }
+
+    private static func syntaxError(_ error: YamlError) -> ConfigError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return .syntax(line: mark.line, column: mark.column, problem: problem)
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return .syntax(line: 1, column: 1, problem: "duplicated keys \(duplicates.joined(separator: ", "))")
+        default:
+            return .syntax(line: 1, column: 1, problem: "\(error)")
+        }
+    }
+
+    private static func targets(_ node: Node) throws(ConfigError) -> [Target: TargetEndpoints] {
+        let section = try Section(node, path: "targets", known: Target.allCases.map(\.rawValue))
+        var result: [Target: TargetEndpoints] = [:]
+        for target in Target.allCases {
+            guard let node = section[target.rawValue] else { continue }
+            let path = "targets.\(target.rawValue)"
+            let known = target == .router ? ["admin", "kind"] : ["admin", "grpc"]
+            let fields = try Section(node, path: path, known: known)
+            var endpoints = TargetEndpoints()
+            if let admin = fields["admin"] {
+                let url = try admin.string("\(path).admin")
+                guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 else {
+                    throw admin.invalid("\(path).admin", expected: "an http:// or https:// URL")
+                }
+                endpoints.admin = url
+            }
+            if let grpc = fields["grpc"] {
+                let address = try grpc.string("\(path).grpc")
+                guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+                    (1...65535).contains(port), colon != address.startIndex
+                else {
+                    throw grpc.invalid("\(path).grpc", expected: "host:port with a port in 1...65535")
+                }
+                endpoints.grpc = address
+            }
+            if let kind = fields["kind"] {
+                let value = try kind.string("\(path).kind")
+                let kinds = ["gateway", "envoy", "haproxy", "istio"]
+                guard kinds.contains(value) else {
+                    throw kind.invalid("\(path).kind", expected: "one of \(kinds.joined(separator: ", "))")
+                }
+                endpoints.kind = value
+            }
+            result[target] = endpoints
+        }
+        return result
+    }
+
+    private static func plan(_ node: Node) throws(ConfigError) -> ReleasePlan {
+        let section = try Section(node, path: "plan", known: ["steps", "bake", "interval", "auto_advance"])
+        var plan = ReleasePlan()
+        if let steps = section["steps"] {
+            guard case .sequence(let sequence) = steps, !sequence.isEmpty else {
+                throw steps.invalid("plan.steps", expected: "a list of weights such as [5, 10, 25, 50, 100]")
+            }
+            var weights: [Int] = []
+            for (index, element) in sequence.enumerated() {
+                let weight = try element.integer("plan.steps[\(index)]")
+                guard (1...100).contains(weight) else {
+                    throw element.invalid("plan.steps[\(index)]", expected: "a weight in 1...100")
+                }
+                if let previous = weights.last, weight <= previous {
+                    throw element.invalid(
+                        "plan.steps[\(index)]", expected: "weights strictly increasing (more than \(previous))")
+                }
+                weights.append(weight)
+            }
+            guard weights.last == 100 else {
+                throw steps.invalid("plan.steps", expected: "the last step to be 100")
+            }
+            plan.steps = weights
+        }
+        if let bake = section["bake"] { plan.bake = try bake.duration("plan.bake") }
+        if let interval = section["interval"] {
+            plan.interval = try interval.duration("plan.interval")
+            guard plan.interval >= 0.1 else { throw interval.invalid("plan.interval", expected: "a duration of at least 100ms") }
+        }
+        if let auto = section["auto_advance"] { plan.autoAdvance = try auto.bool("plan.auto_advance") }
+        return plan
+    }
+
+    private static func gates(_ node: Node, into config: inout GrayConfig) throws(ConfigError) {
+        let section = try Section(node, path: "gates", known: [
+            "error_ratio", "latency", "latency_quantile", "window", "fast_window", "min_requests", "confidence",
+            "fast_confidence", "health_limit", "stale_hold", "stale_rollback", "failure_codes",
+        ])
+        var gates = GateSettings()
+        if let node = section["error_ratio"] {
+            gates.maxErrorRatio = try node.ratio("gates.error_ratio")
+        }
+        if let node = section["latency"] {
+            gates.maxLatency = try node.duration("gates.latency")
+            guard gates.maxLatency > 0 else { throw node.invalid("gates.latency", expected: "a duration above 0") }
+        }
+        if let node = section["latency_quantile"] {
+            gates.latencyQuantile = try node.ratio("gates.latency_quantile")
+        }
+        if let node = section["window"] {
+            gates.window = try node.duration("gates.window")
+            guard gates.window >= 1 else { throw node.invalid("gates.window", expected: "a duration of at least 1s") }
+        }
+        if let node = section["fast_window"] {
+            gates.fastWindow = try node.duration("gates.fast_window")
+            guard gates.fastWindow <= gates.window else {
+                throw node.invalid("gates.fast_window", expected: "a duration no longer than gates.window (0 turns it off)")
+            }
+        }
+        if let node = section["min_requests"] {
+            let value = try node.integer("gates.min_requests")
+            guard value >= 1 else { throw node.invalid("gates.min_requests", expected: "an integer ≥ 1") }
+            gates.minRequests = Double(value)
+        }
+        if let node = section["confidence"] { gates.confidence = try node.confidence("gates.confidence") }
+        if let node = section["fast_confidence"] { gates.fastConfidence = try node.confidence("gates.fast_confidence") }
+        if let node = section["health_limit"] { gates.healthLimit = try node.duration("gates.health_limit") }
+        if let node = section["stale_hold"] { gates.staleHold = try node.duration("gates.stale_hold") }
+        if let node = section["stale_rollback"] {
+            gates.staleRollback = try node.duration("gates.stale_rollback")
+            guard gates.staleRollback >= gates.staleHold else {
+                throw node.invalid("gates.stale_rollback", expected: "a duration no shorter than gates.stale_hold")
+            }
+        }
+        if let node = section["failure_codes"] {
+            guard case .sequence(let sequence) = node else {
+                throw node.invalid("gates.failure_codes", expected: "a list of gRPC code names such as [Unavailable, Internal]")
+            }
+            var names: Set<String> = []
+            for (index, element) in sequence.enumerated() {
+                let name = try element.string("gates.failure_codes[\(index)]")
+                guard FailureCodes.allCodeNames.contains(name) else {
+                    throw element.invalid(
+                        "gates.failure_codes[\(index)]",
+                        expected: "a gRPC code name (\(FailureCodes.allCodeNames.sorted().joined(separator: ", ")))")
+                }
+                names.insert(name)
+            }
+            config.failureCodes = FailureCodes(names: names)
+        }
+        config.gates = gates
+    }
+
+    private static func metrics(_ node: Node) throws(ConfigError) -> MetricNames {
+        let keys: [(String, WritableKeyPath<MetricNames, String>)] = [
+            ("server_handled", \.serverHandled), ("server_latency", \.serverLatency),
+            ("client_handled", \.clientHandled), ("client_latency", \.clientLatency), ("code_label", \.codeLabel),
+            ("upstream_label", \.upstreamLabel), ("breaker_state", \.breakerState),
+        ]
+        let section = try Section(node, path: "metrics", known: keys.map(\.0))
+        var names = MetricNames()
+        for (key, path) in keys {
+            guard let node = section[key] else { continue }
+            let value = try node.string("metrics.\(key)")
+            guard let first = value.unicodeScalars.first,
+                first == "_" || first == ":" || ("a"..."z").contains(first) || ("A"..."Z").contains(first),
+                value.unicodeScalars.allSatisfy({
+                    $0 == "_" || $0 == ":" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                })
+            else {
+                throw node.invalid("metrics.\(key)", expected: "a Prometheus metric or label name")
+            }
+            names[keyPath: path] = value
+        }
+        return names
+    }
+}
+
+/// A YAML mapping whose keys are checked against the known ones.
+private struct Section {
+    private var values: [String: Node] = [:]
+
+    init(_ node: Node, path: String, known: [String]) throws(ConfigError) {
+        guard case .mapping(let mapping) = node else {
+            throw node.invalid(path.isEmpty ? "(top level)" : path, expected: "a mapping of keys")
+        }
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                throw key.invalid(path, expected: "plain keys")
+            }
+            guard known.contains(scalar.string) else {
+                let full = path.isEmpty ? scalar.string : "\(path).\(scalar.string)"
+                throw .unknownKey(key: full, line: key.line, known: known)
+            }
+            values[scalar.string] = value
+        }
+    }
+
+    subscript(key: String) -> Node? { values[key] }
+}
+
+extension Node {
+    fileprivate var line: Int { mark?.line ?? 1 }
+
+    fileprivate var text: String {
+        switch self {
+        case .scalar(let scalar): return "\"\(scalar.string)\""
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    fileprivate func invalid(_ key: String, expected: String) -> ConfigError {
+        .invalidValue(key: key, line: line, expected: expected, found: text)
+    }
+
+    fileprivate func string(_ key: String) throws(ConfigError) -> String {
+        guard case .scalar(let scalar) = self, !scalar.string.isEmpty else { throw invalid(key, expected: "a string") }
+        return scalar.string
+    }
+
+    fileprivate func integer(_ key: String) throws(ConfigError) -> Int {
+        guard case .scalar(let scalar) = self, let value = Int(scalar.string) else { throw invalid(key, expected: "an integer") }
+        return value
+    }
+
+    fileprivate func bool(_ key: String) throws(ConfigError) -> Bool {
+        guard case .scalar(let scalar) = self else { throw invalid(key, expected: "true or false") }
+        switch scalar.string.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw invalid(key, expected: "true or false")
+        }
+    }
+
+    /// A duration: `30s`, `500ms`, `1m`, `1h`, or a plain number of seconds; never negative.
+    fileprivate func duration(_ key: String) throws(ConfigError) -> Double {
+        guard case .scalar(let scalar) = self else { throw invalid(key, expected: "a duration such as 30s or 500ms") }
+        let text = scalar.string.trimmingCharacters(in: " ")
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        var value: Double?
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let number = Double(text.dropLast(suffix.count)) {
+                value = number * scale
+                break
+            }
+        }
+        if value == nil { value = Double(text) }
+        guard let value, value.isFinite else { throw invalid(key, expected: "a duration such as 30s or 500ms") }
+        guard value >= 0 else { throw invalid(key, expected: "a duration ≥ 0") }
+        return value
+    }
+
+    /// A ratio: `0.01` or `1%`; strictly between 0 and 1.
+    fileprivate func ratio(_ key: String) throws(ConfigError) -> Double {
+        guard case .scalar(let scalar) = self else { throw invalid(key, expected: "a ratio such as 0.01 or 1%") }
+        let text = scalar.string.trimmingCharacters(in: " ")
+        let value = text.hasSuffix("%") ? Double(text.dropLast()).map { $0 / 100 } : Double(text)
+        guard let value, value.isFinite else { throw invalid(key, expected: "a ratio such as 0.01 or 1%") }
+        guard value > 0, value < 1 else { throw invalid(key, expected: "a ratio strictly between 0 and 1 (0% and 100%)") }
+        return value
+    }
+
+    fileprivate func confidence(_ key: String) throws(ConfigError) -> Double {
+        let value = try ratio(key)
+        guard value >= 0.5, value <= 0.999999 else { throw invalid(key, expected: "a confidence in 0.5...0.999999") }
+        return value
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in character: Character) -> String {
+        var slice = Substring(self)
+        while slice.first == character { slice = slice.dropFirst() }
+        while slice.last == character { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

@@ -1,0 +1,153 @@
+/// Everything grayctl currently knows of the fleet, built from observations only.
+///
+/// Pure: time comes with each observation. Traffic of a version is read from the router's
+/// per-upstream client metrics when the router exposes them, else from that version's instance.
+public struct FleetState: Sendable {
+    /// The last health answer of a target and since when it has been the same.
+    public struct HealthView: Equatable, Sendable {
+        /// The status.
+        public var status: HealthStatus
+        /// When the target entered this status (first observation of it).
+        public var since: Double
+        /// When it was last checked.
+        public var checkedAt: Double
+    }
+
+    /// The last breakers read of a target.
+    public struct BreakersView: Equatable, Sendable {
+        /// The breakers.
+        public var breakers: [BreakerStatus]
+        /// When they were read.
+        public var readAt: Double
+    }
+
+    /// The router's weight as last read back.
+    public struct WeightView: Equatable, Sendable {
+        /// Canary weight in percent.
+        public var weight: Int
+        /// The router's generation (ETag), if any.
+        public var generation: String?
+        /// When it was read.
+        public var readAt: Double
+    }
+
+    /// The last failure of one endpoint of a target.
+    public struct FailureView: Equatable, Sendable {
+        /// The message.
+        public var message: String
+        /// When it happened.
+        public var at: Double
+    }
+
+    struct MetricsView: Sendable {
+        var meter: TrafficMeter
+        var windows: [Version: TrafficWindow] = [:]
+        var lastGoodScrape: Double?
+        var carriesTraffic = false
+        var breakerGauges: [String: Double] = [:]
+    }
+
+    private let names: MetricNames
+    private let keep: Double
+    private var metrics: [Target: MetricsView] = [:]
+    /// Health per target.
+    public private(set) var health: [Target: HealthView] = [:]
+    /// Breakers per target.
+    public private(set) var breakers: [Target: BreakersView] = [:]
+    /// The router's weight.
+    public private(set) var routerWeight: WeightView?
+    /// The last failure per target and endpoint (`metrics`, `health`, `breakers`, `weight`).
+    public private(set) var failures: [Target: [String: FailureView]] = [:]
+    /// Time of the first observation.
+    public private(set) var firstObservationAt: Double?
+
+    /// Creates an empty fleet view that keeps `keep` seconds of traffic history.
+    public init(names: MetricNames, failureCodes: FailureCodes, keep: Double) {
+        self.names = names
+        self.keep = keep
+        for target in Target.allCases {
+            let source: TrafficMeter.Source
+            switch target {
+            case .router: source = .router
+            case .stable: source = .instance(.stable)
+            case .canary: source = .instance(.canary)
+            }
+            metrics[target] = MetricsView(meter: TrafficMeter(source: source, names: names, failureCodes: failureCodes))
+        }
+    }
+
+    /// Applies one observation made at `time`.
+    public mutating func apply(_ observation: Observation, at time: Double) {
+        if firstObservationAt == nil { firstObservationAt = time }
+        switch observation {
+        case .metrics(let target, let exposition):
+            applyMetrics(target, exposition, at: time)
+        case .health(let target, let status):
+            applyHealth(target, status, at: time)
+        case .breakers(let target, let list):
+            breakers[target] = BreakersView(breakers: list, readAt: time)
+        case .weight(let weight, let generation):
+            routerWeight = WeightView(weight: weight, generation: generation, readAt: time)
+        case .failed(let target, let endpoint, let message):
+            failures[target, default: [:]][endpoint] = FailureView(message: message, at: time)
+            if endpoint == "health" { applyHealth(target, .unreachable, at: time) }
+        }
+    }
+
+    private mutating func applyHealth(_ target: Target, _ status: HealthStatus, at time: Double) {
+        if let current = health[target], current.status == status {
+            health[target]?.checkedAt = time
+        } else {
+            health[target] = HealthView(status: status, since: time, checkedAt: time)
+        }
+    }
+
+    private mutating func applyMetrics(_ target: Target, _ exposition: Exposition, at time: Double) {
+        guard var view = metrics[target] else { return }
+        let totals = view.meter.ingest(exposition)
+        view.carriesTraffic = view.meter.carriesTraffic(exposition)
+        view.lastGoodScrape = time
+        let versions: [Version]
+        switch target {
+        case .router: versions = Version.allCases
+        case .stable: versions = [.stable]
+        case .canary: versions = [.canary]
+        }
+        for version in versions {
+            view.windows[version, default: TrafficWindow(keep: keep)].append(totals[version] ?? TrafficTotals(), at: time)
+        }
+        var gauges: [String: Double] = [:]
+        for sample in exposition.samples where sample.name == names.breakerState {
+            gauges[sample.label("name") ?? ""] = sample.value
+        }
+        view.breakerGauges = gauges
+        metrics[target] = view
+    }
+
+    /// Where a version's traffic is read from: the router when it exposes client metrics, else the
+    /// version's instance.
+    public func trafficSource(of version: Version) -> Target {
+        if let router = metrics[.router], router.carriesTraffic { return .router }
+        return version == .canary ? .canary : .stable
+    }
+
+    /// A version's traffic over the last `window` seconds, from its source.
+    public func traffic(of version: Version, over window: Double) -> WindowStats? {
+        metrics[trafficSource(of: version)]?.windows[version]?.stats(over: window)
+    }
+
+    /// When the version's traffic source was last scraped successfully.
+    public func lastGoodScrape(of version: Version) -> Double? {
+        metrics[trafficSource(of: version)]?.lastGoodScrape
+    }
+
+    /// When a target was last scraped successfully.
+    public func lastGoodScrape(target: Target) -> Double? {
+        metrics[target]?.lastGoodScrape
+    }
+
+    /// Breaker states from the `circuit_breaker_state` gauge of a target's last good scrape.
+    public func breakerGauges(of target: Target) -> [String: Double] {
+        metrics[target]?.breakerGauges ?? [:]
+    }
+}

@@ -1,0 +1,190 @@
+/// Judges the canary's gates from a ``FleetState`` at one moment. Pure.
+public struct GateEvaluator: Sendable {
+    private let settings: GateSettings
+    private let slowBound: WilsonBound
+    private let fastBound: WilsonBound
+
+    /// Creates an evaluator for `settings`.
+    public init(settings: GateSettings) {
+        self.settings = settings
+        self.slowBound = WilsonBound(confidence: settings.confidence)
+        self.fastBound = WilsonBound(confidence: settings.fastConfidence)
+    }
+
+    /// Every gate's verdict at `now`.
+    public func evaluate(_ fleet: FleetState, now: Double) -> GateReport {
+        var measurements: [Version: VersionMeasurement] = [:]
+        for version in Version.allCases {
+            if let stats = fleet.traffic(of: version, over: settings.window) {
+                measurements[version] = measure(stats)
+            }
+        }
+        return GateReport(
+            results: [
+                health(fleet, now: now), breakers(fleet, now: now), freshness(fleet, now: now),
+                errors(fleet), latency(fleet),
+            ],
+            measurements: measurements)
+    }
+
+    private func measure(_ stats: WindowStats) -> VersionMeasurement {
+        VersionMeasurement(
+            requests: stats.requests, failureRatio: stats.failureRatio,
+            failureLowerBound: slowBound.lower(stats.failures, of: stats.requests),
+            latency: stats.latencyQuantile(settings.latencyQuantile), span: stats.span)
+    }
+
+    private var quantileName: String {
+        let percent = settings.latencyQuantile * 100
+        return "P" + (percent == percent.rounded() ? Format.fixed(percent, 0) : Format.fixed(percent, 1))
+    }
+
+    // MARK: Health, breakers, freshness
+
+    func health(_ fleet: FleetState, now: Double) -> GateResult {
+        guard let view = fleet.health[.canary] else {
+            return GateResult(.health, .insufficient, "no health check of the canary yet")
+        }
+        let checkAge = now - view.checkedAt
+        if checkAge > settings.staleHold {
+            return GateResult(.health, .hold, "canary health not checked for \(Format.seconds(checkAge))")
+        }
+        if view.status == .serving {
+            return GateResult(.health, .pass, "canary SERVING")
+        }
+        let duration = now - view.since
+        if duration > settings.healthLimit {
+            return GateResult(
+                .health, .trip,
+                "canary \(view.status.rawValue) for \(Format.seconds(duration)) > \(Format.seconds(settings.healthLimit))")
+        }
+        return GateResult(
+            .health, .hold,
+            "canary \(view.status.rawValue) for \(Format.seconds(duration)) (rollback after \(Format.seconds(settings.healthLimit)))")
+    }
+
+    func breakers(_ fleet: FleetState, now: Double) -> GateResult {
+        let view = fleet.breakers[.canary]
+        if let open = view?.breakers.first(where: { $0.state == .open }) {
+            return GateResult(.breakers, .trip, "canary breaker \(open.name) (\(open.method)) open")
+        }
+        let gauges = fleet.breakerGauges(of: .canary)
+        if let open = gauges.sorted(by: { $0.key < $1.key }).first(where: { $0.value == 2 }) {
+            return GateResult(.breakers, .trip, "canary breaker \(open.key) open (circuit_breaker_state = 2)")
+        }
+        guard let view else {
+            if !gauges.isEmpty, let scraped = fleet.lastGoodScrape(target: .canary), now - scraped <= settings.staleHold {
+                return breakerSummary(halfOpen: gauges.filter { $0.value == 1 }.keys.sorted(), count: gauges.count)
+            }
+            return GateResult(.breakers, .insufficient, "no breaker data from the canary yet")
+        }
+        let age = now - view.readAt
+        if age > settings.staleHold {
+            return GateResult(.breakers, .hold, "canary breakers not read for \(Format.seconds(age))")
+        }
+        return breakerSummary(
+            halfOpen: view.breakers.filter { $0.state == .halfOpen }.map(\.name), count: view.breakers.count)
+    }
+
+    private func breakerSummary(halfOpen: [String], count: Int) -> GateResult {
+        if let first = halfOpen.first {
+            return GateResult(.breakers, .hold, "canary breaker \(first) half-open")
+        }
+        return GateResult(.breakers, .pass, "canary breakers closed (\(count))")
+    }
+
+    func freshness(_ fleet: FleetState, now: Double) -> GateResult {
+        let source = fleet.trafficSource(of: .canary)
+        let lastGood = fleet.lastGoodScrape(of: .canary)
+        let age = now - (lastGood ?? fleet.firstObservationAt ?? now)
+        let lastError = fleet.failures[source]?["metrics"].map { " (last error: \($0.message))" } ?? ""
+        if age > settings.staleRollback {
+            return GateResult(
+                .metrics, .trip,
+                "canary metrics stale for \(Format.seconds(age)) > \(Format.seconds(settings.staleRollback))\(lastError)")
+        }
+        guard lastGood != nil else {
+            return GateResult(.metrics, .insufficient, "no canary metrics yet\(lastError)")
+        }
+        if age > settings.staleHold {
+            return GateResult(.metrics, .hold, "canary metrics stale for \(Format.seconds(age))\(lastError)")
+        }
+        return GateResult(.metrics, .pass, "canary metrics fresh (from \(source.rawValue))")
+    }
+
+    // MARK: Traffic
+
+    func errors(_ fleet: FleetState) -> GateResult {
+        guard let slow = fleet.traffic(of: .canary, over: settings.window) else {
+            return GateResult(.errors, .insufficient, "no canary traffic metrics yet")
+        }
+        for (stats, bound) in windows(fleet, slow: slow) where stats.requests >= settings.minRequests {
+            let lower = bound.lower(stats.failures, of: stats.requests)
+            if lower > settings.maxErrorRatio {
+                return GateResult(
+                    .errors, .trip,
+                    "canary failures \(Format.percent(stats.failureRatio)) (≥ \(Format.percent(lower)) at \(confidenceText(bound))) over \(Format.seconds(stats.span)), \(Format.count(stats.requests)) requests > \(Format.percent(settings.maxErrorRatio))")
+            }
+        }
+        if slow.requests < settings.minRequests {
+            return GateResult(
+                .errors, .insufficient,
+                "canary requests \(Format.count(slow.requests)) < \(Format.count(settings.minRequests)) over \(Format.seconds(slow.span)): no error verdict yet")
+        }
+        if slow.failureRatio > settings.maxErrorRatio {
+            return GateResult(
+                .errors, .hold,
+                "canary failures \(Format.percent(slow.failureRatio)) > \(Format.percent(settings.maxErrorRatio)) over \(Format.seconds(slow.span)), \(Format.count(slow.requests)) requests, not significant yet (≥ \(Format.percent(slowBound.lower(slow.failures, of: slow.requests))) at \(confidenceText(slowBound)))")
+        }
+        return GateResult(
+            .errors, .pass,
+            "canary failures \(Format.percent(slow.failureRatio)) ≤ \(Format.percent(settings.maxErrorRatio)) over \(Format.seconds(slow.span)), \(Format.count(slow.requests)) requests")
+    }
+
+    func latency(_ fleet: FleetState) -> GateResult {
+        guard let slow = fleet.traffic(of: .canary, over: settings.window) else {
+            return GateResult(.latency, .insufficient, "no canary latency metrics yet")
+        }
+        let allowed = 1 - settings.latencyQuantile
+        let limit = Format.milliseconds(settings.maxLatency)
+        for (stats, bound) in windows(fleet, slow: slow) {
+            guard let (above, total) = HistogramQuantile.countAbove(settings.maxLatency, stats.increase.buckets),
+                total >= settings.minRequests
+            else { continue }
+            let lower = bound.lower(above, of: total)
+            if lower > allowed {
+                return GateResult(
+                    .latency, .trip,
+                    "canary \(quantileName) \(Format.milliseconds(stats.latencyQuantile(settings.latencyQuantile))) > \(limit) over \(Format.seconds(stats.span)) (≥ \(Format.percent(lower)) of \(Format.count(total)) requests slower than \(limit) at \(confidenceText(bound)))")
+            }
+        }
+        let total = HistogramQuantile.countAbove(settings.maxLatency, slow.increase.buckets)?.total ?? 0
+        if total < settings.minRequests {
+            return GateResult(
+                .latency, .insufficient,
+                "canary latency observations \(Format.count(total)) < \(Format.count(settings.minRequests)) over \(Format.seconds(slow.span)): no latency verdict yet")
+        }
+        let value = slow.latencyQuantile(settings.latencyQuantile)
+        if value > settings.maxLatency {
+            return GateResult(
+                .latency, .hold,
+                "canary \(quantileName) \(Format.milliseconds(value)) > \(limit) over \(Format.seconds(slow.span)), not significant yet")
+        }
+        return GateResult(
+            .latency, .pass, "canary \(quantileName) \(Format.milliseconds(value)) ≤ \(limit) over \(Format.seconds(slow.span))")
+    }
+
+    /// The fast window (if on) then the slow one, each with its bound.
+    private func windows(_ fleet: FleetState, slow: WindowStats) -> [(WindowStats, WilsonBound)] {
+        var result: [(WindowStats, WilsonBound)] = []
+        if settings.fastWindow > 0, let fast = fleet.traffic(of: .canary, over: settings.fastWindow) {
+            result.append((fast, fastBound))
+        }
+        result.append((slow, slowBound))
+        return result
+    }
+
+    private func confidenceText(_ bound: WilsonBound) -> String {
+        Format.fixed(bound.confidence * 100, bound.confidence * 100 == (bound.confidence * 100).rounded() ? 0 : 1) + "%"
+    }
+}

@@ -1,0 +1,28 @@
+/// Thresholds of the gates, judged on the canary.
+public struct GateSettings: Equatable, Sendable {
+    /// Error gate: failures / requests above this ratio trips (0 < x < 1).
+    public var maxErrorRatio = 0.01
+    /// Latency gate: the `latencyQuantile` above this many seconds trips.
+    public var maxLatency = 0.5
+    /// Which quantile the latency gate judges (0.99 = P99).
+    public var latencyQuantile = 0.99
+    /// Seconds of history the error and latency gates judge.
+    public var window: Double = 30
+    /// A shorter window for sharp failures (0 turns it off).
+    public var fastWindow: Double = 10
+    /// Requests a window needs before the error or latency gate may judge it.
+    public var minRequests: Double = 50
+    /// One-sided confidence of the Wilson bound that trips a gate over `window`.
+    public var confidence = 0.99
+    /// Confidence over `fastWindow`; higher, since a short window is noisier and judged as often.
+    public var fastConfidence = 0.999
+    /// Seconds the canary may be not SERVING before rollback.
+    public var healthLimit: Double = 5
+    /// Seconds without a good canary scrape before promotion holds.
+    public var staleHold: Double = 5
+    /// Seconds without a good canary scrape before rollback.
+    public var staleRollback: Double = 60
+
+    /// The defaults of `docs/gates.md`.
+    public init() {}
+}

@@ -1,0 +1,48 @@
+/// Writes the lines of the recording format of `docs/recording.md`. Pure: returns text, the caller
+/// appends it to the file (one line per call, each ending in a newline).
+public enum RecordingWriter {
+    /// The header line.
+    public static func headerLine(_ header: RecordingHeader) -> String {
+        var targets: [String: JSONValue] = [:]
+        for (target, endpoints) in header.targets {
+            targets[target.rawValue] = .object(endpoints.mapValues { .string($0) })
+        }
+        let object: [String: JSONValue] = [
+            "grayrec": .number(Double(header.version)), "started": .string(header.started),
+            "service": .string(header.service), "targets": .object(targets),
+        ]
+        return JSONWriter.write(.object(object)) + "\n"
+    }
+
+    /// One observation or action line.
+    public static func line(_ line: RecordLine) -> String {
+        var object: [String: JSONValue] = [:]
+        switch line.entry {
+        case .metrics(let target, let body):
+            object = ["kind": .string("metrics"), "target": .string(target.rawValue), "body": .string(body)]
+        case .health(let target, let status):
+            object = ["kind": .string("health"), "target": .string(target.rawValue), "status": .string(status.rawValue)]
+        case .breakers(let target, let body):
+            object = ["kind": .string("breakers"), "target": .string(target.rawValue), "body": body]
+        case .weight(let weight, let generation):
+            object = ["kind": .string("weight"), "weight": .number(Double(weight))]
+            if let generation { object["generation"] = .string(generation) }
+        case .error(let target, let endpoint, let message):
+            object = [
+                "kind": .string("error"), "target": .string(target.rawValue), "endpoint": .string(endpoint),
+                "message": .string(message),
+            ]
+        case .action(let action, let weight, let by, let reason):
+            object = [
+                "kind": .string("action"), "action": .string(action), "weight": .number(Double(weight)),
+                "by": .string(by), "reason": .string(reason),
+            ]
+        }
+        // `t` first, then `kind`, then the rest sorted: easy to read with grep and head.
+        var text = "{\"t\":" + JSONWriter.number(line.t) + ",\"kind\":" + JSONWriter.quoted(object["kind"]!.string!)
+        for key in object.keys.sorted() where key != "kind" {
+            text += "," + JSONWriter.quoted(key) + ":" + JSONWriter.write(object[key]!)
+        }
+        return text + "}\n"
+    }
+}

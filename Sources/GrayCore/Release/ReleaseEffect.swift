@@ -1,0 +1,66 @@
+/// What the state machine asks the runtime to do. Equatable, so tests compare lists of effects.
+public enum ReleaseEffect: Equatable, Sendable {
+    /// Set the router's canary weight (percent).
+    case setWeight(Int)
+    /// Append (and fsync) a journal entry before anything it describes is sent.
+    case appendJournal(JournalEntry)
+    /// Tell the operator something.
+    case showMessage(String)
+    /// Announce a decision (events log, `--json` output, replay timeline).
+    case announce(Decision)
+}
+
+/// A decision of the release, with the reason a person reads and the gates at that moment.
+public struct Decision: Equatable, Sendable {
+    /// What was decided.
+    public enum Kind: Equatable, Sendable {
+        /// Canary weight moved up.
+        case step(from: Int, to: Int)
+        /// Promotion is blocked.
+        case hold
+        /// Canary weight set to 0; terminal.
+        case rollback(from: Int, to: Int)
+        /// The last step baked green: the release is complete.
+        case complete
+    }
+
+    /// Seconds since the start of the run.
+    public var t: Double
+    /// What.
+    public var kind: Kind
+    /// Why, with numbers.
+    public var reason: String
+    /// The gates when it was decided.
+    public var report: GateReport
+
+    /// Creates a decision.
+    public init(t: Double, kind: Kind, reason: String, report: GateReport) {
+        self.t = t
+        self.kind = kind
+        self.reason = reason
+        self.report = report
+    }
+}
+
+/// One line of the release journal: an operator action or a weight change, written before it is sent.
+public struct JournalEntry: Equatable, Sendable {
+    /// Seconds since the start of the run.
+    public var t: Double
+    /// `promote`, `rollback`, `pause`, `resume`, `toggle_auto`, `complete`.
+    public var action: String
+    /// The canary weight the action leads to.
+    public var weight: Int
+    /// `grayctl` for automatic decisions, else the operator's name.
+    public var by: String
+    /// Why.
+    public var reason: String
+
+    /// Creates an entry.
+    public init(t: Double, action: String, weight: Int, by: String, reason: String) {
+        self.t = t
+        self.action = action
+        self.weight = weight
+        self.by = by
+        self.reason = reason
+    }
+}

@@ -1,0 +1,52 @@
+extension ReleaseEngine {
+    /// Carries out an operator's request; refusals come back as messages (and holds), never silently.
+    mutating func handleOperator(_ action: OperatorAction, by: String) -> [ReleaseEffect] {
+        if state.isTerminal, action != .toggleAutoAdvance {
+            return [.showMessage("release already \(state.phase == .promoted ? "promoted" : "rolled back"): \(action.rawValue) ignored")]
+        }
+        switch action {
+        case .rollback:
+            return rollback(reason: "operator \(by) rolled back at \(state.pending?.weight ?? state.weight)%", by: by, action: "rollback")
+        case .promote:
+            return operatorPromote(by: by)
+        case .pause:
+            state.paused = true
+            return [
+                .appendJournal(JournalEntry(t: state.now, action: "pause", weight: state.weight, by: by, reason: "operator paused")),
+                .showMessage("paused: no promotion until resumed (gates still roll back)"),
+            ]
+        case .resume:
+            state.paused = false
+            return [
+                .appendJournal(JournalEntry(t: state.now, action: "resume", weight: state.weight, by: by, reason: "operator resumed")),
+                .showMessage("resumed"),
+            ]
+        case .toggleAutoAdvance:
+            state.autoAdvance.toggle()
+            let mode = state.autoAdvance ? "on" : "off"
+            return [
+                .appendJournal(JournalEntry(t: state.now, action: "toggle_auto", weight: state.weight, by: by, reason: "auto-advance \(mode)")),
+                .showMessage("auto-advance \(mode)"),
+            ]
+        }
+    }
+
+    private mutating func operatorPromote(by: String) -> [ReleaseEffect] {
+        guard state.pending == nil else {
+            return [.showMessage("waiting for the router to confirm \(state.pending!.weight)%")]
+        }
+        let starting = state.stepIndex < 0
+        if let blocking = state.report.blocking(starting: starting) {
+            state.holdReason = blocking.reason
+            return [
+                .showMessage("promotion refused: \(blocking.reason)"),
+                .announce(Decision(t: state.now, kind: .hold, reason: blocking.reason, report: state.report)),
+            ]
+        }
+        let reason = "operator \(by) promoted: " + (starting ? "canary ready" : "all gates green")
+        if state.stepIndex == plan.steps.count - 1 {
+            return complete(reason: reason, by: by)
+        }
+        return promote(to: state.stepIndex + 1, by: by, reason: reason)
+    }
+}

@@ -1,0 +1,80 @@
+/// The two printed forms of a replay: JSON events (`--json`) and a readable timeline.
+public enum ReplayOutput {
+    /// One JSON object a line per decision (`step`, `hold`, `rollback`), then the verdict line.
+    public static func jsonLines(_ result: ReplayResult) -> String {
+        var out = ""
+        for decision in result.decisions {
+            switch decision.kind {
+            case .step(let from, let to):
+                out += "{\"t\":\(time(decision.t)),\"event\":\"step\",\"from\":\(from),\"to\":\(to),\"reason\":\(JSONWriter.quoted(decision.reason))}\n"
+            case .hold:
+                out += "{\"t\":\(time(decision.t)),\"event\":\"hold\",\"reason\":\(JSONWriter.quoted(decision.reason))}\n"
+            case .rollback(let from, let to):
+                out += "{\"t\":\(time(decision.t)),\"event\":\"rollback\",\"from\":\(from),\"to\":\(to),\"reason\":\(JSONWriter.quoted(decision.reason))}\n"
+            case .complete:
+                continue
+            }
+        }
+        out += "{\"verdict\":\"\(result.verdict.rawValue)\",\"weight\":\(result.weight),\"t\":\(time(result.t)),\"reason\":\(JSONWriter.quoted(result.reason))}\n"
+        return out
+    }
+
+    /// A table of every decision with the gate values behind it, then the verdict.
+    public static func timeline(_ result: ReplayResult, title: String, plan: ReleasePlan, gates: GateSettings) -> String {
+        var out = title + "\n"
+        out += "plan " + plan.steps.map(String.init).joined(separator: " → ") + ", bake \(Format.seconds(plan.bake)); "
+        out += "gates: failures ≤ \(Format.percent(gates.maxErrorRatio)), P\(Format.fixed(gates.latencyQuantile * 100, 0)) ≤ \(Format.milliseconds(gates.maxLatency))"
+        out += " over \(Format.seconds(gates.window))"
+        if gates.fastWindow > 0 { out += " (fast \(Format.seconds(gates.fastWindow)))" }
+        out += ", min \(Format.count(gates.minRequests)) requests\n\n"
+        let header = [
+            pad("TIME", 8, right: true), pad("WEIGHT", 9), pad("CANARY REQ", 10, right: true),
+            pad("ERR", 7, right: true), pad("P99", 8, right: true), pad("STABLE ERR", 10, right: true),
+            pad("P99", 8, right: true), "  " + pad("DECISION", 9), "REASON",
+        ]
+        out += header.joined(separator: " ") + "\n"
+        for decision in result.decisions {
+            let canary = decision.report.measurements[.canary]
+            let stable = decision.report.measurements[.stable]
+            let (label, weight): (String, String)
+            switch decision.kind {
+            case .step(let from, let to): (label, weight) = ("step", "\(from)→\(to)")
+            case .hold: (label, weight) = ("hold", "")
+            case .rollback(let from, let to): (label, weight) = ("ROLLBACK", "\(from)→\(to)")
+            case .complete: (label, weight) = ("complete", "100")
+            }
+            let row = [
+                pad(clock(decision.t), 8, right: true), pad(weight, 9),
+                pad(canary.map { Format.count($0.requests) } ?? "-", 10, right: true),
+                pad(canary.map { Format.percent($0.failureRatio) } ?? "-", 7, right: true),
+                pad(canary.map { Format.milliseconds($0.latency) } ?? "-", 8, right: true),
+                pad(stable.map { Format.percent($0.failureRatio) } ?? "-", 10, right: true),
+                pad(stable.map { Format.milliseconds($0.latency) } ?? "-", 8, right: true),
+                "  " + pad(label, 9), decision.reason,
+            ]
+            out += row.joined(separator: " ") + "\n"
+        }
+        out += "\nverdict: \(result.verdict.rawValue) at \(clock(result.t)), weight \(result.weight)%: \(result.reason)\n"
+        return out
+    }
+
+    /// `t` as JSON: always with a fraction, as in `docs/recording.md` (`12.0`).
+    static func time(_ t: Double) -> String { t.description }
+
+    /// `t` seconds as `m:ss` (with tenths when fractional).
+    public static func clock(_ t: Double) -> String {
+        let tenths = Int((t * 10).rounded())
+        let minutes = tenths / 600
+        let seconds = (tenths % 600) / 10
+        let fraction = tenths % 10
+        let base = "\(minutes):" + (seconds < 10 ? "0" : "") + "\(seconds)"
+        return fraction == 0 ? base : base + ".\(fraction)"
+    }
+
+    private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let count = text.count
+        guard count < width else { return text }
+        let padding = String(repeating: " ", count: width - count)
+        return right ? padding + text : text + padding
+    }
+}

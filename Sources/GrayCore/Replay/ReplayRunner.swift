@@ -1,0 +1,58 @@
+/// Runs a recording through the decision engine, as fast as it can, per `docs/recording.md`.
+///
+/// Auto-advance from weight 0 at the first observation; weight changes go to a simulated router
+/// that confirms them at once; recorded `weight` and `action` lines are not inputs. Deterministic.
+public enum ReplayRunner {
+    /// Replays `recording` with `config`'s plan and gates.
+    public static func run(_ recording: Recording, config: GrayConfig) -> ReplayResult {
+        var engine = ReleaseEngine(
+            plan: config.plan, gates: config.gates, metrics: config.metrics, failureCodes: config.failureCodes,
+            autoAdvance: true)
+        var decisions: [Decision] = []
+        var lastT = 0.0
+        for line in recording.lines {
+            if case .weight = line.entry { continue }
+            guard let observation = line.entry.observation() else { continue }
+            lastT = line.t
+            var queue = engine.handle(.observed(observation, at: line.t))
+            while !queue.isEmpty {
+                let effect = queue.removeFirst()
+                switch effect {
+                case .setWeight(let weight):
+                    queue += engine.handle(.routerAcknowledged(weight: weight, at: line.t))
+                case .announce(let decision):
+                    decisions.append(decision)
+                case .appendJournal, .showMessage:
+                    break
+                }
+            }
+            if engine.state.isTerminal { break }
+        }
+        return result(engine.state, plan: config.plan, decisions: decisions, lastT: lastT)
+    }
+
+    private static func result(_ state: ReleaseState, plan: ReleasePlan, decisions: [Decision], lastT: Double) -> ReplayResult {
+        switch state.phase {
+        case .promoted:
+            return ReplayResult(
+                decisions: decisions, verdict: .promoted, weight: state.weight, t: state.now,
+                reason: state.finalReason ?? "promoted")
+        case .rolledBack:
+            return ReplayResult(
+                decisions: decisions, verdict: .rolledBack, weight: 0, t: state.now,
+                reason: state.finalReason ?? "rolled back")
+        case .waiting, .progressing:
+            var reason: String
+            if state.stepIndex < 0 {
+                reason = "not started: weight 0"
+            } else {
+                reason = "at step \(state.stepIndex + 1)/\(plan.steps.count) (\(state.weight)%)"
+                if let greenSince = state.greenSince {
+                    reason += ", green for \(Format.seconds(state.now - greenSince)) of \(Format.seconds(plan.bake))"
+                }
+            }
+            if let hold = state.holdReason { reason += ", holding: \(hold)" }
+            return ReplayResult(decisions: decisions, verdict: .inProgress, weight: state.weight, t: lastT, reason: reason)
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `grayctl`: drive a gray (canary) release of a gRPC service safely.
+struct GrayCtl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grayctl",
+        abstract: "Drive a gray (canary) release of a gRPC service: watch it, promote it, roll it back.",
+        discussion: """
+            grayctl judges a canary by its error ratio, latency, circuit breakers and health, steps its \
+            traffic weight through a plan (5 → 10 → 25 → 50 → 100 by default) and rolls back when a gate trips.
+
+            Exit status: 0 promoted (or still progressing healthy), 3 rolled back, 2 bad input or configuration.
+            """,
+        subcommands: [ReplayCommand.self]
+    )
+}
