@@ -1,14 +1,14 @@
 /// Judges the canary's gates from a ``FleetState`` at one moment. Pure.
 public struct GateEvaluator: Sendable {
     private let settings: GateSettings
-    private let slowBound: WilsonBound
-    private let fastBound: WilsonBound
+    private let slowBound: ClopperPearsonBound
+    private let fastBound: ClopperPearsonBound
 
     /// Creates an evaluator for `settings`.
     public init(settings: GateSettings) {
         self.settings = settings
-        self.slowBound = WilsonBound(confidence: settings.confidence)
-        self.fastBound = WilsonBound(confidence: settings.fastConfidence)
+        self.slowBound = ClopperPearsonBound(confidence: settings.confidence)
+        self.fastBound = ClopperPearsonBound(confidence: settings.fastConfidence)
     }
 
     /// Every gate's verdict at `now`.
@@ -119,8 +119,8 @@ public struct GateEvaluator: Sendable {
             return GateResult(.errors, .insufficient, "no canary traffic metrics yet")
         }
         for (stats, bound) in windows(fleet, slow: slow) where stats.requests >= settings.minRequests {
-            let lower = bound.lower(stats.failures, of: stats.requests)
-            if lower > settings.maxErrorRatio {
+            if bound.exceeds(settings.maxErrorRatio, failures: stats.failures, of: stats.requests) {
+                let lower = bound.lower(stats.failures, of: stats.requests)
                 return GateResult(
                     .errors, .trip,
                     "canary failures \(Format.percent(stats.failureRatio)) (≥ \(Format.percent(lower)) at \(confidenceText(bound))) over \(Format.seconds(stats.span)), \(Format.count(stats.requests)) requests > \(Format.percent(settings.maxErrorRatio))")
@@ -151,8 +151,8 @@ public struct GateEvaluator: Sendable {
             guard let (above, total) = HistogramQuantile.countAbove(settings.maxLatency, stats.increase.buckets),
                 total >= settings.minRequests
             else { continue }
-            let lower = bound.lower(above, of: total)
-            if lower > allowed {
+            if bound.exceeds(allowed, failures: above, of: total) {
+                let lower = bound.lower(above, of: total)
                 return GateResult(
                     .latency, .trip,
                     "canary \(quantileName) \(Format.milliseconds(stats.latencyQuantile(settings.latencyQuantile))) > \(limit) over \(Format.seconds(stats.span)) (≥ \(Format.percent(lower)) of \(Format.count(total)) requests slower than \(limit) at \(confidenceText(bound)))")
@@ -175,8 +175,8 @@ public struct GateEvaluator: Sendable {
     }
 
     /// The fast window (if on) then the slow one, each with its bound.
-    private func windows(_ fleet: FleetState, slow: WindowStats) -> [(WindowStats, WilsonBound)] {
-        var result: [(WindowStats, WilsonBound)] = []
+    private func windows(_ fleet: FleetState, slow: WindowStats) -> [(WindowStats, ClopperPearsonBound)] {
+        var result: [(WindowStats, ClopperPearsonBound)] = []
         if settings.fastWindow > 0, let fast = fleet.traffic(of: .canary, over: settings.fastWindow) {
             result.append((fast, fastBound))
         }
@@ -184,7 +184,7 @@ public struct GateEvaluator: Sendable {
         return result
     }
 
-    private func confidenceText(_ bound: WilsonBound) -> String {
+    private func confidenceText(_ bound: ClopperPearsonBound) -> String {
         Format.fixed(bound.confidence * 100, bound.confidence * 100 == (bound.confidence * 100).rounded() ? 0 : 1) + "%"
     }
 }

@@ -12,9 +12,9 @@ public struct GateSettings: Equatable, Sendable {
     public var fastWindow: Double = 10
     /// Requests a window needs before the error or latency gate may judge it.
     public var minRequests: Double = 50
-    /// One-sided confidence of the Wilson bound that trips a gate over `window`.
-    public var confidence = 0.99
-    /// Confidence over `fastWindow`; higher, since a short window is noisier and judged as often.
+    /// One-sided confidence of the exact bound that trips a gate over `window`.
+    public var confidence = 0.9999
+    /// Confidence over `fastWindow` (lower: the fast window exists to catch sharp failures quickly).
     public var fastConfidence = 0.999
     /// Seconds the canary may be not SERVING before rollback.
     public var healthLimit: Double = 5

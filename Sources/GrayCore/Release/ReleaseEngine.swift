@@ -28,12 +28,14 @@ public struct ReleaseEngine: Sendable {
     /// Handles one event and returns the effects to carry out, in order.
     public mutating func handle(_ event: ReleaseEvent) -> [ReleaseEffect] {
         switch event {
-        case .observed(let observation, let time):
+        case .observed(let observations, let time):
             state.now = max(state.now, time)
-            state.fleet.apply(observation, at: time)
             var effects: [ReleaseEffect] = []
-            if case .weight(let weight, _) = observation {
-                effects += reconcile(routerWeight: weight)
+            for observation in observations {
+                state.fleet.apply(observation, at: time)
+                if case .weight(let weight, _) = observation {
+                    effects += reconcile(routerWeight: weight)
+                }
             }
             return effects + evaluate()
         case .ticked(let time):

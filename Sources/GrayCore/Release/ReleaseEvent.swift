@@ -14,8 +14,9 @@ public enum OperatorAction: String, Sendable, CaseIterable {
 
 /// An input of the release state machine. Time always arrives inside the event.
 public enum ReleaseEvent: Equatable, Sendable {
-    /// The fleet was observed.
-    case observed(Observation, at: Double)
+    /// One poll round of the fleet finished: its observations are applied together, then the gates
+    /// are judged once.
+    case observed([Observation], at: Double)
     /// Time passed without an observation.
     case ticked(at: Double)
     /// An operator asked for something; `by` names who.

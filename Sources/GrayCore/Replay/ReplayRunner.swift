@@ -1,7 +1,8 @@
 /// Runs a recording through the decision engine, as fast as it can, per `docs/recording.md`.
 ///
-/// Auto-advance from weight 0 at the first observation; weight changes go to a simulated router
-/// that confirms them at once; recorded `weight` and `action` lines are not inputs. Deterministic.
+/// Auto-advance from weight 0 at the first observation; lines with the same `t` form one poll
+/// round; weight changes go to a simulated router that confirms them at once; recorded `weight`
+/// and `action` lines are not inputs. Deterministic.
 public enum ReplayRunner {
     /// Replays `recording` with `config`'s plan and gates.
     public static func run(_ recording: Recording, config: GrayConfig) -> ReplayResult {
@@ -10,23 +11,30 @@ public enum ReplayRunner {
             autoAdvance: true)
         var decisions: [Decision] = []
         var lastT = 0.0
-        for line in recording.lines {
-            if case .weight = line.entry { continue }
-            guard let observation = line.entry.observation() else { continue }
-            lastT = line.t
-            var queue = engine.handle(.observed(observation, at: line.t))
+        var index = 0
+        let lines = recording.lines
+        while index < lines.count, !engine.state.isTerminal {
+            let t = lines[index].t
+            var round: [Observation] = []
+            while index < lines.count, lines[index].t == t {
+                if let observation = lines[index].entry.observation() {
+                    if case .weight = observation {} else { round.append(observation) }
+                }
+                index += 1
+            }
+            guard !round.isEmpty else { continue }
+            lastT = t
+            var queue = engine.handle(.observed(round, at: t))
             while !queue.isEmpty {
-                let effect = queue.removeFirst()
-                switch effect {
+                switch queue.removeFirst() {
                 case .setWeight(let weight):
-                    queue += engine.handle(.routerAcknowledged(weight: weight, at: line.t))
+                    queue += engine.handle(.routerAcknowledged(weight: weight, at: t))
                 case .announce(let decision):
                     decisions.append(decision)
                 case .appendJournal, .showMessage:
                     break
                 }
             }
-            if engine.state.isTerminal { break }
         }
         return result(engine.state, plan: config.plan, decisions: decisions, lastT: lastT)
     }

@@ -18,11 +18,14 @@ public enum Format {
         return negative ? "-" + text : text
     }
 
-    /// A ratio as a percentage with one decimal (two below 1%): `percent(0.052) == "5.2%"`.
+    /// A ratio as a percentage with one decimal (two below 1%, none when whole): `percent(0.052) == "5.2%"`,
+    /// `percent(0.01) == "1%"`.
     public static func percent(_ ratio: Double) -> String {
         guard ratio.isFinite else { return "n/a" }
         let percent = ratio * 100
-        return fixed(percent, abs(percent) < 1 && percent != 0 ? 2 : 1) + "%"
+        var text = fixed(percent, abs(percent) < 1 && percent != 0 ? 2 : 1)
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text + "%"
     }
 
     /// Seconds as milliseconds: `milliseconds(0.0123) == "12 ms"`, `"0.8 ms"` under 10 ms.
