@@ -250,7 +250,7 @@ class Healthy(Scenario):
     name = "healthy"
     description = "healthy canary at 20 req/s through the router: promoted"
     seed = 11
-    duration = 175
+    duration = 185
 
 
 class NoisyLowTraffic(Scenario):

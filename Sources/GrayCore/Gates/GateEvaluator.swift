@@ -12,7 +12,11 @@ public struct GateEvaluator: Sendable {
     }
 
     /// Every gate's verdict at `now`.
-    public func evaluate(_ fleet: FleetState, now: Double) -> GateReport {
+    ///
+    /// A gate trips on the whole window (more data, faster detection), but passes only on traffic
+    /// since `stepStartedAt`: each step earns its own evidence before the next promotion.
+    public func evaluate(_ fleet: FleetState, now: Double, stepStartedAt: Double? = nil) -> GateReport {
+        let judged = min(settings.window, stepStartedAt.map { max(now - $0, 0) } ?? settings.window)
         var measurements: [Version: VersionMeasurement] = [:]
         for version in Version.allCases {
             if let stats = fleet.traffic(of: version, over: settings.window) {
@@ -22,7 +26,7 @@ public struct GateEvaluator: Sendable {
         return GateReport(
             results: [
                 health(fleet, now: now), breakers(fleet, now: now), freshness(fleet, now: now),
-                errors(fleet), latency(fleet),
+                errors(fleet, judged: judged), latency(fleet, judged: judged),
             ],
             measurements: measurements)
     }
@@ -114,11 +118,13 @@ public struct GateEvaluator: Sendable {
 
     // MARK: Traffic
 
-    func errors(_ fleet: FleetState) -> GateResult {
-        guard let slow = fleet.traffic(of: .canary, over: settings.window) else {
+    func errors(_ fleet: FleetState, judged: Double) -> GateResult {
+        guard let whole = fleet.traffic(of: .canary, over: settings.window),
+            let slow = fleet.traffic(of: .canary, over: judged)
+        else {
             return GateResult(.errors, .insufficient, "no canary traffic metrics yet")
         }
-        for (stats, bound) in windows(fleet, slow: slow) where stats.requests >= settings.minRequests {
+        for (stats, bound) in windows(fleet, slow: whole) where stats.requests >= settings.minRequests {
             if bound.exceeds(settings.maxErrorRatio, failures: stats.failures, of: stats.requests) {
                 let lower = bound.lower(stats.failures, of: stats.requests)
                 return GateResult(
@@ -141,13 +147,15 @@ public struct GateEvaluator: Sendable {
             "canary failures \(Format.percent(slow.failureRatio)) ≤ \(Format.percent(settings.maxErrorRatio)) over \(Format.seconds(slow.span)), \(Format.count(slow.requests)) requests")
     }
 
-    func latency(_ fleet: FleetState) -> GateResult {
-        guard let slow = fleet.traffic(of: .canary, over: settings.window) else {
+    func latency(_ fleet: FleetState, judged: Double) -> GateResult {
+        guard let whole = fleet.traffic(of: .canary, over: settings.window),
+            let slow = fleet.traffic(of: .canary, over: judged)
+        else {
             return GateResult(.latency, .insufficient, "no canary latency metrics yet")
         }
         let allowed = 1 - settings.latencyQuantile
         let limit = Format.milliseconds(settings.maxLatency)
-        for (stats, bound) in windows(fleet, slow: slow) {
+        for (stats, bound) in windows(fleet, slow: whole) {
             guard let (above, total) = HistogramQuantile.countAbove(settings.maxLatency, stats.increase.buckets),
                 total >= settings.minRequests
             else { continue }

@@ -43,7 +43,7 @@ public struct ReleaseEngine: Sendable {
             return evaluate()
         case .operatorRequested(let action, let by, let time):
             state.now = max(state.now, time)
-            state.report = evaluator.evaluate(state.fleet, now: state.now)
+            state.report = evaluator.evaluate(state.fleet, now: state.now, stepStartedAt: state.stepStartedAt)
             return handleOperator(action, by: by)
         case .routerAcknowledged(let weight, let time):
             state.now = max(state.now, time)
@@ -57,7 +57,7 @@ public struct ReleaseEngine: Sendable {
     // MARK: Evaluation
 
     private mutating func evaluate() -> [ReleaseEffect] {
-        let report = evaluator.evaluate(state.fleet, now: state.now)
+        let report = evaluator.evaluate(state.fleet, now: state.now, stepStartedAt: state.stepStartedAt)
         state.report = report
         guard !state.isTerminal else { return [] }
         if let trip = report.tripped, state.weight > 0 || state.pending != nil {

@@ -1,0 +1,209 @@
+import GrayCore
+import Testing
+
+@Suite("Release state machine: the required outcomes of docs/gates.md")
+struct ReleaseEngineTests {
+    @Test("outcome 1: no step without health, breakers and metrics; the hold says why")
+    func noDataNoPromotion() {
+        var harness = ReleaseHarness()
+        for _ in 0..<40 { harness.second(rate: 20, scrape: false) }
+        #expect(harness.steps.isEmpty)
+        #expect(harness.engine.state.weight == 0)
+        #expect(harness.decisions.first?.reason == "no canary metrics yet (last error: connection refused)")
+        harness.handle(.operatorRequested(.promote, by: "ana", at: harness.t))
+        #expect(harness.steps.isEmpty)
+        #expect(harness.effects.contains(.showMessage("promotion refused: no canary metrics yet (last error: connection refused)")))
+    }
+
+    @Test("outcome 1: stale metrics hold promotion after 5 s and roll back after 60 s")
+    func staleMetrics() throws {
+        var harness = ReleaseHarness()
+        for _ in 0..<20 { harness.second(rate: 20) }
+        #expect(harness.engine.state.weight == 5)
+        for _ in 0..<20 { harness.second(rate: 20, scrape: false) }
+        #expect(harness.engine.state.weight == 5, "no promotion while metrics are stale, though the bake time passed")
+        #expect(harness.decisions.contains { $0.kind == .hold && $0.reason.hasPrefix("canary metrics stale for 6 s") })
+        for _ in 0..<45 { harness.second(rate: 20, scrape: false) }
+        let rollback = try #require(harness.rollback)
+        #expect(rollback.t == 81)
+        #expect(rollback.reason.hasPrefix("canary metrics stale for 61 s > 60 s"))
+    }
+
+    @Test("outcome 1: insufficient traffic holds at the first step and never rolls back")
+    func insufficientData() {
+        var harness = ReleaseHarness()
+        for _ in 0..<120 { harness.second(rate: 1) }
+        #expect(harness.engine.state.weight == 5)
+        #expect(harness.rollback == nil)
+        #expect(harness.engine.state.holdReason?.contains("no error verdict yet") == true)
+    }
+
+    @Test("a healthy canary steps through 5 → 10 → 25 → 50 → 100, each after the bake time, then completes")
+    func healthyPromotes() {
+        var harness = ReleaseHarness()
+        for _ in 0..<200 { harness.second(rate: 20) }
+        #expect(harness.steps.map(\.kind) == [
+            .step(from: 0, to: 5), .step(from: 5, to: 10), .step(from: 10, to: 25), .step(from: 25, to: 50),
+            .step(from: 50, to: 100),
+        ])
+        let times = harness.steps.map(\.t)
+        for (earlier, later) in zip(times.dropFirst(), times.dropFirst(2)) {
+            #expect(later - earlier >= 30)
+        }
+        #expect(harness.engine.state.phase == .promoted)
+        #expect(harness.decisions.last?.kind == .complete)
+    }
+
+    @Test("outcome 3: 50% failures at 10 req/s roll back within 3 s")
+    func sharpFailure() throws {
+        var harness = ReleaseHarness(seed: 3)
+        for _ in 0..<60 { harness.second(rate: 10) }
+        let onset = harness.t
+        for _ in 0..<10 { harness.second(rate: 10, failureRatio: 0.5) }
+        let rollback = try #require(harness.rollback)
+        #expect(rollback.t - onset <= 3)
+        #expect(harness.engine.state.weight == 0)
+    }
+
+    @Test("outcome 3: 8% failures at 20 req/s roll back within 10 s, with a reason that shows the numbers")
+    func errorSpike() throws {
+        var harness = ReleaseHarness(seed: 5)
+        for _ in 0..<60 { harness.second(rate: 20) }
+        let onset = harness.t
+        for _ in 0..<20 { harness.second(rate: 20, failureRatio: 0.08) }
+        let rollback = try #require(harness.rollback)
+        #expect(rollback.t - onset <= 10)
+        let pattern = /canary failures \d+(\.\d+)?% \(≥ \d+(\.\d+)?% at 99\.9+%\) over \d+ s, \d+ requests > 1%/
+        #expect(rollback.reason.wholeMatch(of: pattern) != nil, "reason: \(rollback.reason)")
+    }
+
+    @Test("outcome 3: latency over the limit rolls back")
+    func latencyRegression() throws {
+        var harness = ReleaseHarness(seed: 9)
+        for _ in 0..<60 { harness.second(rate: 20) }
+        for _ in 0..<20 { harness.second(rate: 20, slowRatio: 0.3) }
+        let rollback = try #require(harness.rollback)
+        #expect(rollback.reason.hasPrefix("canary P99"))
+    }
+
+    @Test("outcome 3: an open canary breaker rolls back at that observation")
+    func breakerOpen() throws {
+        var harness = ReleaseHarness()
+        for _ in 0..<40 { harness.second(rate: 20) }
+        let open = [BreakerStatus(name: "order-stream", method: "/order.v1.OrderService/CreateOrderStream", state: .open)]
+        harness.second(rate: 20, breakers: open)
+        let rollback = try #require(harness.rollback)
+        #expect(rollback.t == harness.t)
+        #expect(rollback.reason == "canary breaker order-stream (/order.v1.OrderService/CreateOrderStream) open")
+    }
+
+    @Test("outcome 3: an unreachable canary rolls back within the health limit plus one observation")
+    func unreachable() throws {
+        var harness = ReleaseHarness()
+        for _ in 0..<40 { harness.second(rate: 20) }
+        let onset = harness.t + 1
+        for _ in 0..<10 { harness.second(rate: 0, health: .unreachable, scrape: false) }
+        let rollback = try #require(harness.rollback)
+        #expect(rollback.t <= onset + 5 + 1)
+        #expect(rollback.reason == "canary UNREACHABLE for 6 s > 5 s")
+    }
+
+    @Test("outcome 4: a restart (counters reset, 3 s health blip) is not a failure")
+    func restart() {
+        var harness = ReleaseHarness(seed: 4)
+        for _ in 0..<50 { harness.second(rate: 20) }
+        for _ in 0..<3 { harness.second(rate: 0, health: .notServing, scrape: false) }
+        harness.canary.restart()
+        for _ in 0..<150 { harness.second(rate: 20) }
+        #expect(harness.rollback == nil)
+        #expect(harness.engine.state.phase == .promoted)
+    }
+
+    @Test("outcome 5: a rollback is terminal; the router is set back to 0 if it drifts")
+    func rollbackIsTerminal() {
+        var harness = ReleaseHarness()
+        for _ in 0..<40 { harness.second(rate: 20) }
+        harness.handle(.operatorRequested(.rollback, by: "ana", at: harness.t))
+        #expect(harness.engine.state.phase == .rolledBack)
+        #expect(harness.effects.contains(.appendJournal(JournalEntry(t: 40, action: "rollback", weight: 0, by: "ana", reason: "operator ana rolled back at 10%"))))
+        for _ in 0..<200 { harness.second(rate: 20) }
+        #expect(harness.engine.state.weight == 0)
+        #expect(harness.steps.count == 2)
+        harness.effects = []
+        harness.handle(.operatorRequested(.promote, by: "ana", at: harness.t))
+        #expect(harness.effects == [.showMessage("release already rolled back: promote ignored")])
+        harness.effects = []
+        harness.handle(.observed([.weight(10, generation: "9")], at: harness.t + 1))
+        #expect(harness.effects.contains(.setWeight(0)))
+    }
+
+    @Test("outcome 6: every decision carries a reason")
+    func reasons() {
+        var harness = ReleaseHarness()
+        for _ in 0..<60 { harness.second(rate: 20) }
+        for _ in 0..<10 { harness.second(rate: 20, failureRatio: 0.5) }
+        #expect(!harness.decisions.isEmpty)
+        #expect(harness.decisions.allSatisfy { !$0.reason.isEmpty })
+    }
+
+    @Test("step-through: no auto-advance; the operator promotes when green and is refused when not")
+    func stepThrough() {
+        var harness = ReleaseHarness(autoAdvance: false)
+        for _ in 0..<5 { harness.second(rate: 20) }
+        #expect(harness.engine.state.weight == 0)
+        harness.handle(.operatorRequested(.promote, by: "ana", at: harness.t))
+        #expect(harness.engine.state.weight == 5)
+        harness.second(rate: 20)
+        harness.handle(.operatorRequested(.promote, by: "ana", at: harness.t))
+        #expect(harness.engine.state.weight == 5, "refused: the first second at 5% has too few requests")
+        for _ in 0..<60 { harness.second(rate: 20) }
+        #expect(harness.engine.state.weight == 5)
+        harness.handle(.operatorRequested(.promote, by: "ana", at: harness.t))
+        #expect(harness.engine.state.weight == 10)
+        #expect(harness.steps.last?.reason == "operator ana promoted: all gates green")
+    }
+
+    @Test("pause stops auto-advance but not rollback; toggling auto-advance is journalled")
+    func pause() throws {
+        var harness = ReleaseHarness()
+        for _ in 0..<5 { harness.second(rate: 20) }
+        harness.handle(.operatorRequested(.pause, by: "ana", at: harness.t))
+        for _ in 0..<100 { harness.second(rate: 20) }
+        #expect(harness.engine.state.weight == 5)
+        for _ in 0..<5 { harness.second(rate: 20, failureRatio: 0.5) }
+        #expect(harness.rollback != nil)
+        harness.handle(.operatorRequested(.toggleAutoAdvance, by: "ana", at: harness.t))
+        #expect(harness.effects.contains(.showMessage("auto-advance off")))
+    }
+
+    @Test("the router refusing a rollback is retried; refusing a promotion keeps the old weight")
+    func routerRejections() {
+        var engine = ReleaseEngine(plan: ReleasePlan(), gates: GateSettings(), metrics: MetricNames(), failureCodes: .defaults, autoAdvance: false)
+        var rng = SplitMix64(seed: 1)
+        var canary = SimulatedCanary()
+        for second in 1...3 {
+            canary.serve(rng.poisson(20), failureRatio: 0, rng: &rng)
+            _ = engine.handle(.observed([
+                .health(.canary, .serving), .breakers(.canary, ReleaseHarness.closedBreaker), .metrics(.canary, canary.exposition),
+            ], at: Double(second)))
+        }
+        _ = engine.handle(.operatorRequested(.promote, by: "ana", at: 3))
+        let refused = engine.handle(.routerRejected(weight: 5, message: "HTTP 409 generation mismatch", at: 3))
+        #expect(refused == [.showMessage("promotion to 5% failed: HTTP 409 generation mismatch; canary stays at 0%")])
+        #expect(engine.state.weight == 0 && engine.state.pending == nil)
+        _ = engine.handle(.operatorRequested(.promote, by: "ana", at: 4))
+        _ = engine.handle(.routerAcknowledged(weight: 5, at: 4))
+        _ = engine.handle(.operatorRequested(.rollback, by: "ana", at: 5))
+        let retry = engine.handle(.routerRejected(weight: 0, message: "HTTP 503", at: 5))
+        #expect(retry == [.showMessage("ROLLBACK NOT APPLIED: router refused weight 0 (HTTP 503); retrying"), .setWeight(0)])
+    }
+
+    @Test("a weight changed outside grayctl pauses the release")
+    func externalChange() {
+        var harness = ReleaseHarness()
+        for _ in 0..<5 { harness.second(rate: 20) }
+        harness.handle(.observed([.weight(50, generation: "3")], at: harness.t))
+        #expect(harness.engine.state.paused)
+        #expect(harness.effects.contains(.showMessage("router weight changed outside grayctl to 50% (grayctl set 5%): paused")))
+    }
+}
