@@ -1,0 +1,86 @@
+import GrayCore
+import Testing
+
+@Suite("grayctl.yaml: every knob, defaults, and errors that name key and line")
+struct ConfigLoaderTests {
+    @Test("an empty file gives the defaults of docs/gates.md")
+    func defaults() throws {
+        let config = try ConfigLoader.load("")
+        #expect(config == GrayConfig())
+        #expect(config.plan.steps == [5, 10, 25, 50, 100] && config.plan.bake == 30 && config.plan.interval == 1)
+        #expect(config.gates.maxErrorRatio == 0.01 && config.gates.maxLatency == 0.5 && config.gates.window == 30)
+        #expect(config.gates.minRequests == 50 && config.gates.healthLimit == 5)
+        #expect(config.gates.staleHold == 5 && config.gates.staleRollback == 60)
+        #expect(config.failureCodes == .defaults)
+    }
+
+    @Test("every knob is read")
+    func full() throws {
+        let config = try ConfigLoader.load(Fixtures.text("configs/full.yaml"))
+        #expect(config.targets[.canary] == TargetEndpoints(admin: "https://canary.internal:9192", grpc: "canary.internal:50052"))
+        #expect(config.targets[.router]?.kind == "gateway")
+        #expect(config.plan.steps == [1, 5, 20, 100] && config.plan.bake == 120 && config.plan.interval == 0.5)
+        #expect(config.plan.autoAdvance)
+        #expect(config.gates.maxErrorRatio == 0.02 && config.gates.maxLatency == 0.25 && config.gates.latencyQuantile == 0.95)
+        #expect(config.gates.window == 60 && config.gates.fastWindow == 15 && config.gates.minRequests == 100)
+        #expect(config.gates.confidence == 0.999 && config.gates.fastConfidence == 0.99)
+        #expect(config.gates.healthLimit == 10 && config.gates.staleHold == 3 && config.gates.staleRollback == 30)
+        #expect(config.failureCodes.names == ["Unavailable", "Internal", "DeadlineExceeded"])
+        #expect(config.metrics.clientHandled == "envoy_cluster_grpc_total" && config.metrics.upstreamLabel == "envoy_cluster_name")
+    }
+
+    @Test("an unknown key names itself, its line and what is known there")
+    func unknownKey() throws {
+        #expect(throws: ConfigError.unknownKey(
+            key: "gates.min_request", line: 5,
+            known: ["error_ratio", "latency", "latency_quantile", "window", "fast_window", "min_requests", "confidence",
+                    "fast_confidence", "health_limit", "stale_hold", "stale_rollback", "failure_codes"])
+        ) {
+            try ConfigLoader.load(Fixtures.text("configs/typo.yaml"))
+        }
+    }
+
+    @Test("bad values name key, line, expectation and what was found", arguments: [
+        ("plan:\n  steps: [5, 25, 10, 100]\n", "line 2: plan.steps[2]: expected weights strictly increasing (more than 25), found \"10\""),
+        ("plan:\n  steps: [5, 10, 150]\n", "line 2: plan.steps[2]: expected a weight in 1...100, found \"150\""),
+        ("plan:\n  steps: [0, 10, 100]\n", "line 2: plan.steps[0]: expected a weight in 1...100, found \"0\""),
+        ("plan:\n  steps: [5, 10, 50]\n", "line 2: plan.steps: expected the last step to be 100, found a list"),
+        ("plan:\n  steps: 5\n", "line 2: plan.steps: expected a list of weights such as [5, 10, 25, 50, 100], found \"5\""),
+        ("plan:\n  bake: -5s\n", "line 2: plan.bake: expected a duration ≥ 0, found \"-5s\""),
+        ("plan:\n  bake: soon\n", "line 2: plan.bake: expected a duration such as 30s or 500ms, found \"soon\""),
+        ("gates:\n  error_ratio: 1.5\n", "line 2: gates.error_ratio: expected a ratio strictly between 0 and 1 (0% and 100%), found \"1.5\""),
+        ("gates:\n  error_ratio: 0\n", "line 2: gates.error_ratio: expected a ratio strictly between 0 and 1 (0% and 100%), found \"0\""),
+        ("gates:\n  confidence: 0.3\n", "line 2: gates.confidence: expected a confidence in 0.5...0.999999, found \"0.3\""),
+        ("gates:\n  min_requests: 0\n", "line 2: gates.min_requests: expected an integer ≥ 1, found \"0\""),
+        ("gates:\n  stale_hold: 10s\n  stale_rollback: 5s\n", "line 3: gates.stale_rollback: expected a duration no shorter than gates.stale_hold, found \"5s\""),
+        ("gates:\n  failure_codes: [Unavailable, Oops]\n", nil),
+        ("targets:\n  canary:\n    admin: ftp://x\n", "line 3: targets.canary.admin: expected an http:// or https:// URL, found \"ftp://x\""),
+        ("targets:\n  canary:\n    grpc: localhost\n", "line 3: targets.canary.grpc: expected host:port with a port in 1...65535, found \"localhost\""),
+        ("targets:\n  router:\n    kind: nginx\n", "line 3: targets.router.kind: expected one of gateway, envoy, haproxy, istio, found \"nginx\""),
+        ("metrics:\n  code_label: grpc-code\n", "line 2: metrics.code_label: expected a Prometheus metric or label name, found \"grpc-code\""),
+        ("plan: [1, 2]\n", "line 1: plan: expected a mapping of keys, found a list"),
+        ("plan:\n  steps: [5, 10\n", nil),
+    ] as [(String, String?)])
+    func invalid(yaml: String, message: String?) {
+        do {
+            _ = try ConfigLoader.load(yaml)
+            Issue.record("accepted: \(yaml)")
+        } catch {
+            if let message {
+                #expect(error.description == message)
+            } else {
+                #expect(error.line >= 1)
+            }
+        }
+    }
+
+    @Test("YAML syntax errors give line and column")
+    func syntax() {
+        #expect(throws: ConfigError.self) { try ConfigLoader.load("plan:\n  steps: [5, 10\n") }
+        do {
+            _ = try ConfigLoader.load("plan:\n  bake: 30s\n   bad indent: x\n")
+        } catch {
+            #expect(error.description.hasPrefix("line 3, column"))
+        }
+    }
+}
