@@ -57,6 +57,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "grayctlTests",
+            dependencies: ["grayctl"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "SystemLibraryTests",
             dependencies: ["CCurlShim", "CNcursesw"],
             swiftSettings: strictSettings

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+/// Runs the real `grayctl` binary (built beside this test bundle) and checks exit status and output.
+@Suite("grayctl command line: exit statuses and messages")
+struct CommandLineTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func grayctl(_ arguments: String...) throws -> Run {
+        try grayctl(arguments)
+    }
+
+    static func grayctl(_ arguments: [String]) throws -> Run {
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("grayctl")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test("replay --json exits 0 for promoted and in-progress, 3 for rolled back", arguments: [
+        ("healthy", 0, "promoted"), ("noisy-low-traffic", 0, "in_progress"), ("error-spike", 3, "rolled_back"),
+        ("latency-regression", 3, "rolled_back"), ("breaker-open", 3, "rolled_back"), ("canary-unreachable", 3, "rolled_back"),
+        ("metrics-outage", 3, "rolled_back"), ("counter-reset", 0, "promoted"),
+    ] as [(String, Int32, String)])
+    func verdicts(file: String, status: Int32, verdict: String) throws {
+        let run = try Self.grayctl("replay", "fixtures/recordings/\(file).jsonl", "--json")
+        #expect(run.status == status)
+        let last = try #require(run.stdout.split(separator: "\n").last)
+        #expect(last.hasPrefix("{\"verdict\":\"\(verdict)\""))
+        for line in run.stdout.split(separator: "\n") {
+            #expect(line.hasPrefix("{\"t\":") || line.hasPrefix("{\"verdict\":"))
+        }
+    }
+
+    @Test("the timeline names time, weight, gate values, decision and reason")
+    func timeline() throws {
+        let run = try Self.grayctl("replay", "fixtures/recordings/error-spike.jsonl")
+        #expect(run.status == 3)
+        #expect(run.stdout.contains("TIME WEIGHT    CANARY REQ     ERR      P99 STABLE ERR      P99   DECISION  REASON"))
+        #expect(run.stdout.contains("0:45 10→0"))
+        #expect(run.stdout.contains("verdict: rolled_back at 0:45, weight 0%"))
+    }
+
+    @Test("a config changes the judgement; a bad config exits 2 naming file, line and key")
+    func config() throws {
+        let bad = try Self.grayctl("replay", "fixtures/recordings/healthy.jsonl", "--config", "fixtures/configs/typo.yaml")
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("grayctl: fixtures/configs/typo.yaml: line 5: unknown key \"gates.min_request\""))
+        let short = try Self.grayctl("replay", "fixtures/recordings/healthy.jsonl", "--config", "fixtures/configs/short-plan.yaml", "--json")
+        #expect(short.status == 0)
+        let steps = short.stdout.split(separator: "\n").filter { $0.contains("\"event\":\"step\"") }
+        #expect(steps.map { $0.contains("\"to\":1,") || $0.contains("\"to\":5,") || $0.contains("\"to\":20,") || $0.contains("\"to\":100,") } == [true, true, true, true])
+    }
+
+    @Test("bad input exits 2 with a message naming the file and line", arguments: [
+        (["replay", "fixtures/recordings/nope.jsonl"], "grayctl: cannot read recording fixtures/recordings/nope.jsonl: no such file"),
+        (["replay", "fixtures/recordings-bad/bad-status.jsonl"],
+         "grayctl: fixtures/recordings-bad/bad-status.jsonl: line 3: field \"status\": expected SERVING, NOT_SERVING, UNKNOWN, SERVICE_UNKNOWN or UNREACHABLE"),
+        (["replay", "fixtures/configs/full.yaml"], "grayctl: fixtures/configs/full.yaml: line 1: not a grayctl recording header"),
+        (["replay", "--frobnicate", "x"], "Error: Unknown option '--frobnicate'"),
+        (["replay"], "Error: Missing expected argument '<file>'"),
+    ])
+    func badInput(arguments: [String], message: String) throws {
+        let run = try Self.grayctl(arguments)
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix(message), "stderr: \(run.stderr)")
+    }
+
+    @Test("--help explains and exits 0")
+    func help() throws {
+        let run = try Self.grayctl("replay", "--help")
+        #expect(run.status == 0)
+        for phrase in ["USAGE: grayctl replay <file> [--config <grayctl.yaml>] [--json]", "Exit status:", "Examples:", "--json"] {
+            #expect(run.stdout.contains(phrase))
+        }
+    }
+}
