@@ -1,1 +1,72 @@
-print("bench")
+import Foundation
+import GrayCore
+
+/// Speed benchmarks of the core (run in release: `swift run -c release grayctl-bench ...`).
+///
+///     grayctl-bench parse FILE [iterations]    exposition parser: MB/s and samples/s (median run)
+///     grayctl-bench replay FILE [iterations]   recording read + replay: seconds (median run)
+///
+/// Each prints one JSON line, so scripts/bench-parsers.sh and scripts/bench-replay.sh can compare.
+enum Benchmarks {
+    static func main() {
+        let arguments = CommandLine.arguments
+        guard arguments.count >= 3, let data = FileManager.default.contents(atPath: arguments[2]) else {
+            fail("usage: grayctl-bench parse|replay FILE [iterations]")
+        }
+        let iterations = arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5
+        switch arguments[1] {
+        case "parse": parse(data, iterations: iterations)
+        case "replay": replay(data, iterations: iterations)
+        default: fail("unknown benchmark \(arguments[1]): expected parse or replay")
+        }
+    }
+
+    static func parse(_ data: Data, iterations: Int) {
+        var samples = 0
+        let seconds = median(iterations) {
+            let exposition = data.withUnsafeBytes { raw in
+                Result { () throws(ExpositionError) in try ExpositionParser.parse(bytes: raw.bindMemory(to: UInt8.self)) }
+            }
+            switch exposition {
+            case .success(let parsed): samples = parsed.samples.count
+            case .failure(let error): fail("parse error: \(error)")
+            }
+        }
+        print(#"{"parser":"grayctl ExpositionParser","bytes":\#(data.count),"samples":\#(samples),"seconds":\#(Format.fixed(seconds, 6)),"mb_per_s":\#(Format.fixed(Double(data.count) / 1e6 / seconds, 2)),"samples_per_s":\#(Format.fixed(Double(samples) / seconds, 0))}"#)
+    }
+
+    static func replay(_ data: Data, iterations: Int) {
+        var lines = 0
+        var verdict = ""
+        let seconds = median(iterations) {
+            let outcome = data.withUnsafeBytes { raw in
+                Result { () throws(RecordingError) in try RecordingReader.read(bytes: raw.bindMemory(to: UInt8.self)) }
+            }
+            switch outcome {
+            case .success(let recording):
+                lines = recording.lines.count
+                verdict = ReplayRunner.run(recording, config: GrayConfig()).verdict.rawValue
+            case .failure(let error): fail("recording error: \(error)")
+            }
+        }
+        print(#"{"benchmark":"replay","bytes":\#(data.count),"lines":\#(lines),"verdict":"\#(verdict)","seconds":\#(Format.fixed(seconds, 3))}"#)
+    }
+
+    /// The median wall time of `iterations` runs of `body`, in seconds.
+    static func median(_ iterations: Int, _ body: () -> Void) -> Double {
+        var times: [Double] = []
+        let clock = ContinuousClock()
+        for _ in 0..<max(1, iterations) {
+            let elapsed = clock.measure(body)
+            times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    static func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        exit(2)
+    }
+}
+
+Benchmarks.main()

@@ -37,7 +37,8 @@ private struct ByteParser {
     var familiesWithSamples = Set<String>()
 
     // Reuse caches: the previous sample's name and labels, by raw byte range.
-    var previousName: (range: Range<Int>, name: String, family: String, type: MetricType?)?
+    var previousName: (range: Range<Int>, name: String, type: MetricType?, part: SamplePart)?
+    var previousLabelCount = 0
     var previousLabelNames: [(range: Range<Int>, name: String)] = []
     var previousLabelValues: [(range: Range<Int>, value: String)] = []
 
@@ -196,7 +197,7 @@ private struct ByteParser {
         guard let nameRange = scanMetricName() else {
             throw .unexpected(expected: "a metric name or '#'", found: describeCurrent(), at: here)
         }
-        let (name, family, type) = resolveName(nameRange)
+        let (name, type, part) = resolveName(nameRange)
         skipBlanks()
         var labels: [Label] = []
         if position < bytes.count, bytes[position] == .openBrace {
@@ -214,46 +215,51 @@ private struct ByteParser {
             }
         }
         try expectEndOfLine(after: timestamp == nil ? "the sample value" : "the timestamp")
-        try checkFamilyRules(name: name, family: family, type: type, labels: labels, value: value, at: start)
-        if !familiesWithSamples.contains(family) { familiesWithSamples.insert(family) }
+        try checkFamilyRules(name: name, type: type, part: part, labels: labels, value: value, at: start)
         result.samples.append(Sample(name: name, labels: labels, value: value, timestampMilliseconds: timestamp))
     }
 
-    /// Returns the metric name, its family (base name for histogram/summary parts) and the family type.
-    mutating func resolveName(_ range: Range<Int>) -> (String, String, MetricType?) {
+    /// Returns the metric name, its family's type and which part of the family (the base name for
+    /// histogram and summary parts) the sample is. Records that the family has samples.
+    mutating func resolveName(_ range: Range<Int>) -> (String, MetricType?, SamplePart) {
         if let previous = previousName, sameBytes(previous.range, range) {
-            return (previous.name, previous.family, previous.type)
+            previousName?.range = range
+            return (previous.name, previous.type, previous.part)
         }
         let name = string(range)
         var family = name
         var type = result.types[name]
+        var part = SamplePart.value
         if type == nil {
-            for suffix in ["_bucket", "_sum", "_count"] where name.hasSuffix(suffix) {
+            for (suffix, suffixPart) in [("_bucket", SamplePart.bucket), ("_sum", .sum), ("_count", .count)]
+            where name.hasSuffix(suffix) {
                 let base = String(name.dropLast(suffix.count))
                 if let baseType = result.types[base],
-                    baseType == .histogram || (baseType == .summary && suffix != "_bucket")
+                    baseType == .histogram || (baseType == .summary && suffixPart != .bucket)
                 {
                     family = base
                     type = baseType
+                    part = suffixPart
                 }
             }
         }
-        previousName = (range, name, family, type)
-        return (name, family, type)
+        familiesWithSamples.insert(family)
+        previousName = (range, name, type, part)
+        return (name, type, part)
     }
 
     /// Histogram buckets need a float `le` and, like counts, may not be negative; summary quantiles need a
     /// float `quantile`.
     func checkFamilyRules(
-        name: String, family: String, type: MetricType?, labels: [Label], value: Double, at start: TextPosition
+        name: String, type: MetricType?, part: SamplePart, labels: [Label], value: Double, at start: TextPosition
     ) throws(ExpositionError) {
-        if type == .histogram, value < 0, name == family + "_bucket" || name == family + "_count" {
+        if type == .histogram, value < 0, part == .bucket || part == .count {
             throw .negativeCount(metric: name, at: start)
         }
         let required: String
-        switch type {
-        case .histogram where name == family + "_bucket": required = "le"
-        case .summary where name == family: required = "quantile"
+        switch (type, part) {
+        case (.histogram, .bucket): required = "le"
+        case (.summary, .value): required = "quantile"
         default: return
         }
         guard let bound = labels.first(where: { $0.name == required }) else {
@@ -267,6 +273,7 @@ private struct ByteParser {
     mutating func parseLabels() throws(ExpositionError) -> [Label] {
         position += 1  // '{'
         var labels: [Label] = []
+        labels.reserveCapacity(previousLabelCount)
         var index = 0
         while true {
             skipBlanks()
@@ -275,6 +282,7 @@ private struct ByteParser {
             }
             if bytes[position] == .closeBrace {
                 position += 1
+                previousLabelCount = labels.count
                 return labels
             }
             let nameStart = position
@@ -431,9 +439,9 @@ private struct ByteParser {
         return start..<position
     }
 
-    mutating func expect(_ byte: UInt8, _ what: String) throws(ExpositionError) {
+    mutating func expect(_ byte: UInt8, _ what: @autoclosure () -> String) throws(ExpositionError) {
         guard position < bytes.count, bytes[position] == byte else {
-            throw .unexpected(expected: what, found: describeCurrent(), at: here)
+            throw .unexpected(expected: what(), found: describeCurrent(), at: here)
         }
         position += 1
     }
@@ -471,6 +479,11 @@ private struct ByteParser {
         if byte < 0x20 || byte >= 0x7F { return "byte 0x" + String(byte, radix: 16, uppercase: true) }
         return "'" + String(UnicodeScalar(byte)) + "'"
     }
+}
+
+/// Which part of its family a sample is: the plain value, or a histogram/summary `_bucket`, `_sum`, `_count`.
+private enum SamplePart {
+    case value, bucket, sum, count
 }
 
 /// Compares `count` bytes at two addresses.
