@@ -35,7 +35,11 @@ enum Benchmarks {
         print(#"{"parser":"grayctl ExpositionParser","bytes":\#(data.count),"samples":\#(samples),"seconds":\#(Format.fixed(seconds, 6)),"mb_per_s":\#(Format.fixed(Double(data.count) / 1e6 / seconds, 2)),"samples_per_s":\#(Format.fixed(Double(samples) / seconds, 0))}"#)
     }
 
+    /// Replays with a bake longer than the recording, so the release never completes and every
+    /// observation is judged (a completed release would stop the replay early).
     static func replay(_ data: Data, iterations: Int) {
+        var config = GrayConfig()
+        config.plan.bake = 1e9
         var lines = 0
         var verdict = ""
         let seconds = median(iterations) {
@@ -45,7 +49,7 @@ enum Benchmarks {
             switch outcome {
             case .success(let recording):
                 lines = recording.lines.count
-                verdict = ReplayRunner.run(recording, config: GrayConfig()).verdict.rawValue
+                verdict = ReplayRunner.run(recording, config: config).verdict.rawValue
             case .failure(let error): fail("recording error: \(error)")
             }
         }

@@ -156,8 +156,15 @@ public struct JSONParser {
                 position += 1
             default:
                 if byte < 0x20 { throw error("'\"' or a character (control characters must be escaped)") }
-                out.append(byte)
+                // Copy the whole run up to the next quote, backslash or control byte at once.
+                let runStart = position
                 position += 1
+                while position < bytes.count {
+                    let next = bytes[position]
+                    if next == UInt8(ascii: "\"") || next == UInt8(ascii: "\\") || next < 0x20 { break }
+                    position += 1
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
             }
         }
         throw error("'\"' to close the string")
