@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Installs what grayctl needs on a fresh Debian machine (idempotent; needs root or sudo).
+# Installs what grayctl and its tests need on a fresh Debian machine (idempotent; root or sudo):
+# the libraries grayctl links (ncursesw, libcurl with nghttp2 and OpenSSL), tmux for end-to-end
+# tests, promtool (Debian's prometheus) and Python grpcio for the fleet's interop tests.
 set -euo pipefail
-packages=(libncursesw5-dev libnghttp2-dev libssl-dev libcurl4-openssl-dev tmux pkg-config)
+packages=(libncursesw5-dev libnghttp2-dev libssl-dev libcurl4-openssl-dev pkg-config tmux prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+sudo_cmd=""
+[ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}" >&2
-  sudo_cmd=""
-  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if ! python3 -c "import grpc, grpc_health.v1" 2>/dev/null; then
+  echo "setup: installing grpcio grpcio-health-checking (PyPI)" >&2
+  python3 -m pip install -q grpcio grpcio-health-checking
 fi
