@@ -85,9 +85,17 @@ public struct GatewayHandler: Order_V1_OrderService.SimpleServiceProtocol {
         }
     }
 
-    /// Upstream errors keep their code; anything else is `UNAVAILABLE`.
+    /// Upstream errors keep their code, message and application metadata (`retry-after-ms`); the
+    /// upstream's transport headers are dropped (sent again they would break the stream). Anything
+    /// else is `UNAVAILABLE`.
     static func rpcError(_ error: any Error) -> RPCError {
-        if let rpcError = error as? RPCError { return rpcError }
-        return RPCError(code: .unavailable, message: "upstream failed: \(error)")
+        guard let upstream = error as? RPCError else {
+            return RPCError(code: .unavailable, message: "upstream failed: \(error)")
+        }
+        let metadata = Metadata(upstream.metadata.filter { element in
+            let name = element.key.lowercased()
+            return !(name.hasPrefix(":") || name.hasPrefix("grpc-") || name == "content-type" || name == "te")
+        })
+        return RPCError(code: upstream.code, message: upstream.message, metadata: metadata)
     }
 }
