@@ -17,6 +17,7 @@ let package = Package(
         // The reference fleet (gRPC stack: minutes to build; grayctl does not link it).
         .executable(name: "order-service", targets: ["OrderServiceMain"]),
         .executable(name: "order-gateway", targets: ["OrderGatewayMain"]),
+        .executable(name: "order-load", targets: ["OrderLoadMain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Pure decision core: no I/O, no clock, no curses.
@@ -101,6 +103,26 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "OrderLoad",
+            dependencies: [
+                "OrderAPI", "OrderService",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "OrderLoadMain",
+            dependencies: [
+                "OrderLoad", "OrderAPI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "OrderGatewayMain",
             dependencies: ["OrderGateway", "OrderService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -122,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "OrderServiceTests",
             dependencies: [
-                "OrderService", "OrderGateway", "OrderAPI", "GrayCore",
+                "OrderService", "OrderGateway", "OrderLoad", "OrderAPI", "GrayCore",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
