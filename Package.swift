@@ -115,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "OrderLoadMain",
             dependencies: [
-                "OrderLoad", "OrderAPI",
+                "OrderLoad", "OrderAPI", "OrderService",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

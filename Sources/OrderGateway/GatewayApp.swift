@@ -29,6 +29,10 @@ public final class GatewayApp: Sendable {
         public var token: BearerToken?
         /// Seconds open calls get to finish once draining.
         public var drainTimeout: Double = 10
+        /// TLS files of the gateway's own gRPC port.
+        public var tls = TLSFiles()
+        /// TLS files for calls to the upstreams.
+        public var upstreamTLS = TLSFiles()
 
         /// Creates a configuration.
         public init(stable: String, canary: String) {
@@ -77,18 +81,18 @@ public final class GatewayApp: Sendable {
         drainContinuation.yield()
     }
 
-    private static func client(_ address: String) throws -> GRPCClient<HTTP2ClientTransport.Posix> {
+    private static func client(_ address: String, tls: TLSFiles) throws -> GRPCClient<HTTP2ClientTransport.Posix> {
         guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
             throw StartError.badUpstream(address)
         }
         let host = String(address[..<colon])
-        return GRPCClient(transport: try .http2NIOPosix(target: .dns(host: host, port: port), transportSecurity: .plaintext))
+        return GRPCClient(transport: try .http2NIOPosix(target: .dns(host: host, port: port), transportSecurity: tls.client))
     }
 
     /// Serves until drained; calls `onListening` with the gRPC and admin ports once bound.
     public func run(onListening: @escaping @Sendable (_ grpc: Int, _ admin: Int) -> Void) async throws {
-        let stableClient = try Self.client(configuration.stable)
-        let canaryClient = try Self.client(configuration.canary)
+        let stableClient = try Self.client(configuration.stable, tls: configuration.upstreamTLS)
+        let canaryClient = try Self.client(configuration.canary, tls: configuration.upstreamTLS)
         let handler = GatewayHandler(
             weight: weight,
             stable: .init(
@@ -98,7 +102,7 @@ public final class GatewayApp: Sendable {
                 client: Order_V1_OrderService.Client(wrapping: canaryClient),
                 metrics: GRPCMetrics(registry: registry, side: .client, extraLabels: [("upstream", "canary")])))
         let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: configuration.host, port: configuration.grpcPort), transportSecurity: .plaintext)
+            address: .ipv4(host: configuration.host, port: configuration.grpcPort), transportSecurity: configuration.tls.server)
         let server = GRPCServer(transport: transport, services: [handler])
         let (adminPorts, adminPortContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(

@@ -41,7 +41,29 @@ struct OrderGatewayCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-token-file"), help: "File holding the admin bearer token.")
     var adminTokenFile: String?
 
+    @Option(name: .customLong("tls-cert"), help: "Serve gRPC over TLS with this certificate chain (PEM).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "Private key of --tls-cert (PEM).")
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-ca"), help: "Require client certificates signed by this CA (mutual TLS).")
+    var tlsCA: String?
+
+    @Option(name: .customLong("upstream-tls-ca"), help: "Call the upstreams over TLS, verified against this CA.")
+    var upstreamTLSCA: String?
+
+    @Option(name: .customLong("upstream-tls-cert"), help: "Client certificate for the upstreams (mutual TLS).")
+    var upstreamTLSCert: String?
+
+    @Option(name: .customLong("upstream-tls-key"), help: "Private key of --upstream-tls-cert.")
+    var upstreamTLSKey: String?
+
     func validate() throws {
+        if let problem = TLSFiles(certificate: tlsCert, key: tlsKey, authority: tlsCA).problem { throw ValidationError(problem) }
+        if let problem = TLSFiles(certificate: upstreamTLSCert, key: upstreamTLSKey, authority: upstreamTLSCA).problem {
+            throw ValidationError("upstream: \(problem)")
+        }
         guard (0...100).contains(weight) else { throw ValidationError("--weight must be in 0...100") }
     }
 
@@ -52,6 +74,8 @@ struct OrderGatewayCommand: AsyncParsableCommand {
         configuration.grpcPort = grpcPort
         configuration.adminPort = adminPort
         configuration.drainTimeout = drainTimeout
+        configuration.tls = TLSFiles(certificate: tlsCert, key: tlsKey, authority: tlsCA)
+        configuration.upstreamTLS = TLSFiles(certificate: upstreamTLSCert, key: upstreamTLSKey, authority: upstreamTLSCA)
         if let adminTokenFile {
             guard let data = FileManager.default.contents(atPath: adminTokenFile), let token = BearerToken(String(decoding: data, as: UTF8.self)) else {
                 throw ValidationError("--admin-token-file \(adminTokenFile): unreadable or empty")

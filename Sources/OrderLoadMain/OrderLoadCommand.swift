@@ -4,6 +4,7 @@ import GRPCCore
 import GRPCNIOTransportHTTP2Posix
 import OrderAPI
 import OrderLoad
+import OrderService
 import SwiftProtobuf
 
 /// `order-load`: a ghz-like load generator for `order.v1.OrderService`.
@@ -43,6 +44,15 @@ struct OrderLoadCommand: AsyncParsableCommand {
     @Option(help: "Request template as JSON; {{n}} becomes the request number.")
     var data: String = #"{"user_id":"load-{{n}}","items":[{"sku_id":"sku-1","count":1}]}"#
 
+    @Option(name: .customLong("tls-ca"), help: "Use TLS and verify the server against this CA (PEM).")
+    var tlsCA: String?
+
+    @Option(name: .customLong("tls-cert"), help: "Client certificate for mutual TLS (PEM).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "Private key of --tls-cert (PEM).")
+    var tlsKey: String?
+
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
@@ -52,6 +62,7 @@ struct OrderLoadCommand: AsyncParsableCommand {
         if let total, total < 1 { throw ValidationError("--total must be at least 1") }
         if let duration, !(0.1...3600).contains(duration) { throw ValidationError("--duration must be in 0.1...3600 seconds") }
         if let rps, rps <= 0 { throw ValidationError("--rps must be above 0") }
+        if let problem = TLSFiles(certificate: tlsCert, key: tlsKey, authority: tlsCA).problem { throw ValidationError(problem) }
         guard let colon = target.lastIndex(of: ":"), Int(target[target.index(after: colon)...]) != nil else {
             throw ValidationError("--target must be host:port, not \(target)")
         }
@@ -71,7 +82,9 @@ struct OrderLoadCommand: AsyncParsableCommand {
         let host = String(target[..<colon])
         let port = Int(target[target.index(after: colon)...])!
         let report = try await withGRPCClient(
-            transport: .http2NIOPosix(target: .dns(host: host, port: port), transportSecurity: .plaintext)
+            transport: .http2NIOPosix(
+                target: .dns(host: host, port: port),
+                transportSecurity: TLSFiles(certificate: tlsCert, key: tlsKey, authority: tlsCA).client)
         ) { client in
             try await LoadRunner.run(plan, client: Order_V1_OrderService.Client(wrapping: client)) { answered, failed, elapsed in
                 let rate = elapsed > 0 ? Double(answered) / elapsed : 0

@@ -36,6 +36,15 @@ struct OrderServiceCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-token-file"), help: "File holding the admin bearer token.")
     var adminTokenFile: String?
 
+    @Option(name: .customLong("tls-cert"), help: "Serve gRPC over TLS with this certificate chain (PEM).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "Private key of --tls-cert (PEM).")
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-ca"), help: "Require client certificates signed by this CA (mutual TLS).")
+    var tlsCA: String?
+
     @Option(name: .customLong("stock-file"), help: "JSON object of SKU to units; default: 1,000,000 units of sku-1...sku-100.")
     var stockFile: String?
 
@@ -43,6 +52,7 @@ struct OrderServiceCommand: AsyncParsableCommand {
         guard role == "stable" || role == "canary" else { throw ValidationError("--role must be stable or canary, not \(role)") }
         guard (0...65535).contains(grpcPort), (0...65535).contains(adminPort) else { throw ValidationError("ports must be in 0...65535") }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be ≥ 0") }
+        if let problem = TLSFiles(certificate: tlsCert, key: tlsKey, authority: tlsCA).problem { throw ValidationError(problem) }
     }
 
     func run() async throws {
@@ -52,6 +62,7 @@ struct OrderServiceCommand: AsyncParsableCommand {
         configuration.adminPort = adminPort
         configuration.drainTimeout = drainTimeout
         configuration.token = try loadToken()
+        configuration.tls = TLSFiles(certificate: tlsCert, key: tlsKey, authority: tlsCA)
         let app = OrderServiceApp(configuration: configuration, log: Self.log)
         let signals = DrainOnSignals { app.drain() }
         signals.install()

@@ -35,6 +35,8 @@ public final class OrderServiceApp: Sendable {
         public var stock: [String: Int]
         /// Breaker settings for every guarded method.
         public var breaker = CircuitBreaker.Settings()
+        /// TLS files for the gRPC port (none: plaintext).
+        public var tls = TLSFiles()
 
         /// Creates a configuration.
         public init(role: String, version: String, stock: [String: Int]) {
@@ -104,7 +106,7 @@ public final class OrderServiceApp: Sendable {
     /// Serves until drained; calls `onListening` once both ports are bound.
     public func run(onListening: @escaping @Sendable (Ports) -> Void) async throws {
         let transport = HTTP2ServerTransport.Posix(
-            address: .ipv4(host: configuration.host, port: configuration.grpcPort), transportSecurity: .plaintext)
+            address: .ipv4(host: configuration.host, port: configuration.grpcPort), transportSecurity: configuration.tls.server)
         let server = GRPCServer(transport: transport, services: [handler, HealthService(store: health)])
         let (adminPorts, adminPortContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
