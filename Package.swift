@@ -47,6 +47,12 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "CCurlShim", dependencies: ["CCurl"]),
+        // Endpoint clients over libcurl: HTTP, gRPC health over HTTP/2. No NIO, no grpc-swift.
+        .target(
+            name: "GrayProbe",
+            dependencies: ["GrayCore", "CCurl", "CCurlShim"],
+            swiftSettings: strictSettings
+        ),
         .systemLibrary(
             name: "CNcursesw",
             providers: [.apt(["libncursesw5-dev"])]

@@ -1,4 +1,5 @@
 public import Prometheus
+import Synchronization
 
 /// go-grpc-prometheus compatible metrics of one side of gRPC: `grpc_server_*` on instances,
 /// `grpc_client_*` (with an `upstream` label) on the gateway.
@@ -42,6 +43,22 @@ public final class GRPCMetrics: Sendable {
     private let side: Side
     private let extraLabels: [(String, String)]
 
+    /// Which counter family.
+    private enum Family: String, Sendable {
+        case started, msgReceived = "msg_received", msgSent = "msg_sent", handled
+    }
+
+    private struct CounterKey: Hashable, Sendable {
+        var family: Family
+        var method: Method
+        var code: String?
+    }
+
+    // The registry looks metrics up by name and labels under a lock and builds label strings: done
+    // once per series here, not per message.
+    private let counters = Mutex<[CounterKey: Counter]>([:])
+    private let histograms = Mutex<[Method: DurationHistogram]>([:])
+
     /// Creates metrics in `registry`; `extraLabels` (e.g. `upstream`) go on every series.
     public init(registry: PrometheusCollectorRegistry, side: Side, extraLabels: [(String, String)] = []) {
         self.registry = registry
@@ -58,47 +75,45 @@ public final class GRPCMetrics: Sendable {
 
     /// An RPC (or stream) started.
     public func started(_ method: Method) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "\(prefix)_started", unitName: "total",
-                helpText: "Total number of RPCs started on the \(role)."),
-            labels: labels(method)
-        ).increment()
+        counter(.started, method, help: "Total number of RPCs started on the \(role).").increment()
     }
 
     /// A message was received.
     public func received(_ method: Method) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "\(prefix)_msg_received", unitName: "total",
-                helpText: "Total number of RPC stream messages received on the \(role)."),
-            labels: labels(method)
-        ).increment()
+        counter(.msgReceived, method, help: "Total number of RPC stream messages received on the \(role).").increment()
     }
 
     /// A message was sent.
     public func sent(_ method: Method) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "\(prefix)_msg_sent", unitName: "total",
-                helpText: "Total number of gRPC stream messages sent by the \(role)."),
-            labels: labels(method)
-        ).increment()
+        counter(.msgSent, method, help: "Total number of gRPC stream messages sent by the \(role).").increment()
     }
 
     /// A request was answered with `code` (a go-grpc-prometheus code name) after `duration`.
     public func handled(_ method: Method, code: String, duration: Duration) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "\(prefix)_handled", unitName: "total",
-                helpText: "Total number of RPCs completed on the \(role), regardless of success or failure."),
-            labels: [("grpc_code", code)] + labels(method)
-        ).increment()
-        registry.makeDurationHistogram(
+        counter(.handled, method, code: code, help: "Total number of RPCs completed on the \(role), regardless of success or failure.")
+            .increment()
+        histogram(method).record(duration)
+    }
+
+    private func counter(_ family: Family, _ method: Method, code: String? = nil, help: String) -> Counter {
+        let key = CounterKey(family: family, method: method, code: code)
+        if let counter = counters.withLock({ $0[key] }) { return counter }
+        let labels = (code.map { [("grpc_code", $0)] } ?? []) + labels(method)
+        let counter = registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "\(prefix)_\(family.rawValue)", unitName: "total", helpText: help),
+            labels: labels)
+        counters.withLock { $0[key] = counter }
+        return counter
+    }
+
+    private func histogram(_ method: Method) -> DurationHistogram {
+        if let histogram = histograms.withLock({ $0[method] }) { return histogram }
+        let histogram = registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(
                 metricName: "\(prefix)_handling", unitName: "seconds",
                 helpText: "Histogram of response latency (seconds) of gRPC that had been application-level handled by the \(role)."),
-            labels: labels(method), buckets: Self.buckets
-        ).record(duration)
+            labels: labels(method), buckets: Self.buckets)
+        histograms.withLock { $0[method] = histogram }
+        return histogram
     }
 }

@@ -1,0 +1,144 @@
+import CCurl
+import CCurlShim
+import Dispatch
+import Foundation
+
+/// HTTP over libcurl: HTTP/1.1 keep-alive, HTTP/2 (h2c prior knowledge or TLS), TLS and mTLS,
+/// connect and total timeouts.
+///
+/// One client owns one curl easy handle, used by one exchange at a time on its own serial queue,
+/// so connections to its endpoint are reused between polls. For cleartext HTTP/2 every exchange
+/// uses a fresh connection: Debian 12's libcurl 7.88 fails when it reuses an h2c connection
+/// (curl#10634, fixed in 8.0). Blocking work never runs on the caller's executor.
+public final class CurlHTTPClient: @unchecked Sendable {
+    /// Which HTTP version to speak.
+    public enum HTTPVersion: Sendable {
+        /// HTTP/1.1 (admin and metrics endpoints).
+        case http1
+        /// HTTP/2: prior knowledge over cleartext, ALPN over TLS (gRPC).
+        case http2
+    }
+
+    private let queue: DispatchQueue
+    private let handle: UnsafeMutableRawPointer
+    private let httpVersion: HTTPVersion
+    private let tls: ProbeTLS
+
+    /// Creates a client speaking `version`, with `tls` files for `https://` URLs.
+    public init(version: HTTPVersion = .http1, tls: ProbeTLS = ProbeTLS(), label: String = "grayctl.curl") {
+        CurlGlobal.initialize()
+        self.httpVersion = version
+        self.tls = tls
+        self.queue = DispatchQueue(label: label)
+        self.handle = UnsafeMutableRawPointer(curl_easy_init()!)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+    }
+
+    /// Sends `request` and returns the answer, whatever its HTTP status; transport failures throw.
+    public func send(_ request: HTTPRequest) async throws(ProbeError) -> HTTPResponse {
+        let result: Result<HTTPResponse, ProbeError> = await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: self.perform(request))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Runs one exchange on the calling thread (the client's queue).
+    private func perform(_ request: HTTPRequest) -> Result<HTTPResponse, ProbeError> {
+        curl_easy_reset(handle)
+        let sink = ResponseSink()
+        let sinkPointer = Unmanaged.passRetained(sink)
+        defer { sinkPointer.release() }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in request.headers {
+            headerList = curl_slist_append(headerList, "\(name): \(value)")
+        }
+        defer { curl_slist_free_all(headerList) }
+
+        grayctl_easy_setopt_string(handle, CURLOPT_URL, request.url)
+        grayctl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        grayctl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
+        if request.timeout > 0 { grayctl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000)) }
+        grayctl_easy_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION, curlWrite)
+        grayctl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer.toOpaque())
+        grayctl_easy_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION, curlHeader)
+        grayctl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer.toOpaque())
+        grayctl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+        let cleartext = request.url.hasPrefix("http://")
+        switch httpVersion {
+        case .http1:
+            grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
+        case .http2:
+            grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, cleartext ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2TLS)
+            if cleartext { grayctl_easy_setopt_long(handle, CURLOPT_FORBID_REUSE, 1) }
+        }
+        if let ca = tls.caFile { grayctl_easy_setopt_string(handle, CURLOPT_CAINFO, ca) }
+        if let cert = tls.certFile { grayctl_easy_setopt_string(handle, CURLOPT_SSLCERT, cert) }
+        if let key = tls.keyFile { grayctl_easy_setopt_string(handle, CURLOPT_SSLKEY, key) }
+        if request.method != "GET" { grayctl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method) }
+        if let body = request.body {
+            grayctl_easy_setopt_long(handle, CURLOPT_POST, 1)
+            grayctl_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            body.withUnsafeBytes { bytes in
+                _ = grayctl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+            }
+        }
+        let code = curl_easy_perform(handle)
+        var total = 0.0
+        grayctl_easy_getinfo_double(handle, CURLINFO_TOTAL_TIME, &total)
+        guard code == CURLE_OK else {
+            let message = String(cString: curl_easy_strerror(code))
+            return .failure(.transport(url: request.url, code: Int(code.rawValue), message: message))
+        }
+        var status = 0
+        grayctl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.body, seconds: total))
+    }
+}
+
+/// Collects body bytes and header lines from curl's callbacks.
+final class ResponseSink {
+    var body: [UInt8] = []
+    var headers: [(String, String)] = []
+
+    func header(line: String) {
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll()
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].lowercased()
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        headers.append((name, value))
+    }
+}
+
+private let curlWrite: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in
+    guard let data, let user else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue()
+    sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size * count))
+    return size * count
+}
+
+private let curlHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in
+    guard let data, let user else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue()
+    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
+    sink.header(line: line)
+    return size * count
+}
+
+/// `curl_global_init` once per process, before any handle.
+enum CurlGlobal {
+    private static let once: Void = {
+        curl_global_init(Int(CURL_GLOBAL_ALL))
+    }()
+
+    static func initialize() {
+        _ = once
+    }
+}

@@ -1,0 +1,48 @@
+/// Why an observation of an endpoint failed, with the URL, in words an operator can act on.
+public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// libcurl failed (refused, timed out, TLS, protocol): its code and message.
+    case transport(url: String, code: Int, message: String)
+    /// The server answered with an HTTP status that is not success.
+    case httpStatus(url: String, status: Int, body: String)
+    /// A gRPC call ended with a non-OK status.
+    case grpcStatus(url: String, code: Int, message: String)
+    /// The answer could not be understood.
+    case badResponse(url: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .transport(let url, let code, let message): return "\(url): \(message) (curl error \(code))"
+        case .httpStatus(let url, let status, let body):
+            let excerpt = body.prefix(200).trimmingCharacters(in: .whitespacesAndNewlines)
+            return "\(url): HTTP \(status)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
+        case .grpcStatus(let url, let code, let message):
+            return "\(url): gRPC status \(GRPCStatusCode.name(code))" + (message.isEmpty ? "" : ": \(message)")
+        case .badResponse(let url, let reason): return "\(url): \(reason)"
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: WhitespaceSet) -> String {
+        var slice = self
+        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
+        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
+        return String(slice)
+    }
+
+    fileprivate enum WhitespaceSet { case whitespacesAndNewlines }
+}
+
+/// gRPC status code numbers and names.
+public enum GRPCStatusCode {
+    static let names = [
+        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+        "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+        "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
+    ]
+
+    /// The name of status `code` (`NOT_FOUND`), or the number when unknown.
+    public static func name(_ code: Int) -> String {
+        names.indices.contains(code) ? names[code] : "\(code)"
+    }
+}
