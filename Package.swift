@@ -158,6 +158,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "GrayProbeTests",
+            dependencies: ["GrayProbe", "GrayCore", "OrderService"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "grayctlTests",
             dependencies: ["grayctl"],
             swiftSettings: strictSettings

@@ -1,0 +1,161 @@
+import Foundation
+import GrayCore
+import GrayProbe
+import OrderService
+import Testing
+
+/// A reference order-service in this process (gRPC health + admin on loopback).
+struct ReferenceService {
+    let app: OrderServiceApp
+    let ports: OrderServiceApp.Ports
+    let task: Task<Void, any Error>
+
+    static func start(tls: TLSFiles = TLSFiles()) async throws -> ReferenceService {
+        var configuration = OrderServiceApp.Configuration(role: "canary", version: "v2", stock: ["sku-1": 10])
+        configuration.tls = tls
+        configuration.drainTimeout = 1
+        let app = OrderServiceApp(configuration: configuration, log: { _ in })
+        let (stream, continuation) = AsyncStream<OrderServiceApp.Ports>.makeStream()
+        let task = Task { try await app.run { continuation.yield($0); continuation.finish() } }
+        var ports: OrderServiceApp.Ports?
+        for await bound in stream { ports = bound }
+        guard let ports else { throw ProbeError.badResponse(url: "order-service", reason: "did not start") }
+        return ReferenceService(app: app, ports: ports, task: task)
+    }
+
+    func stop() async throws {
+        app.drain()
+        try await task.value
+    }
+}
+
+/// A child process started for a test, killed at the end.
+final class Child: @unchecked Sendable {
+    let process = Process()
+    let input = Pipe()
+    let output = Pipe()
+
+    /// Starts `arguments` and returns it with its first output line.
+    static func start(_ arguments: [String]) throws -> (Child, String) {
+        let child = Child()
+        child.process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        child.process.arguments = arguments
+        child.process.standardInput = child.input
+        child.process.standardOutput = child.output
+        try child.process.run()
+        var line: [UInt8] = []
+        while true {
+            let byte = child.output.fileHandleForReading.readData(ofLength: 1)
+            guard let first = byte.first, first != 0x0A else { break }
+            line.append(first)
+        }
+        return (child, String(decoding: line, as: UTF8.self))
+    }
+
+    func stop() {
+        try? input.fileHandleForWriting.close()
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+@Suite("gRPC health over libcurl and HTTP/2 against real servers on 127.0.0.1", .serialized)
+struct HealthProbeTests {
+    @Test("the reference service: SERVING for both names, SERVICE_UNKNOWN (NOT_FOUND) for others")
+    func reference() async throws {
+        let service = try await ReferenceService.start()
+        let client = GRPCHealthClient(address: "127.0.0.1:\(service.ports.grpc)")
+        #expect(await client.check().status == .serving)
+        #expect(await client.check(service: "order.v1.OrderService").status == .serving)
+        let unknown = await client.check(service: "nope")
+        #expect(unknown.status == .serviceUnknown)
+        #expect(unknown.error?.description == "http://127.0.0.1:\(service.ports.grpc)/grpc.health.v1.Health/Check: gRPC status NOT_FOUND: unknown service \"nope\"")
+        try await service.stop()
+    }
+
+    @Test("fifty checks in a row over h2c all succeed (no connection reuse: curl#10634)")
+    func repeated() async throws {
+        let service = try await ReferenceService.start()
+        let client = GRPCHealthClient(address: "127.0.0.1:\(service.ports.grpc)")
+        var statuses: [HealthStatus] = []
+        for _ in 0..<50 { statuses.append(await client.check().status) }
+        #expect(statuses == Array(repeating: .serving, count: 50))
+        try await service.stop()
+    }
+
+    @Test("Python grpcio-health-checking: SERVING, NOT_SERVING, SERVICE_UNKNOWN")
+    func python() async throws {
+        let (child, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/health_server.py").path])
+        defer { child.stop() }
+        let client = GRPCHealthClient(address: "127.0.0.1:\(port)")
+        #expect(await client.check().status == .serving)
+        #expect(await client.check(service: "order.v1.OrderService").status == .notServing)
+        #expect(await client.check(service: "other").status == .serviceUnknown)
+    }
+
+    @Test("a closed port is UNREACHABLE with curl's reason")
+    func refused() async throws {
+        let result = await GRPCHealthClient(address: "127.0.0.1:1").check(deadline: 1)
+        #expect(result.status == .unreachable)
+        guard case .transport(_, let code, _) = result.error else {
+            Issue.record("expected a transport error, got \(String(describing: result.error))")
+            return
+        }
+        #expect(code == 7)
+    }
+
+    @Test("a server that never answers is UNREACHABLE at the deadline")
+    func silent() async throws {
+        let script = "import socket,sys; s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(); print(s.getsockname()[1], flush=True); sys.stdin.read()"
+        let (child, port) = try Child.start(["python3", "-c", script])
+        defer { child.stop() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = await GRPCHealthClient(address: "127.0.0.1:\(port)").check(deadline: 0.5)
+        #expect(result.status == .unreachable)
+        #expect(clock.now - start < .seconds(2))
+        guard case .transport(_, let code, _) = result.error else {
+            Issue.record("expected a transport error")
+            return
+        }
+        #expect(code == 28)
+    }
+
+    @Test("TLS and mutual TLS with --cacert --cert --key")
+    func tls() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grayctl-probe-certs-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/bin/bash")
+        make.arguments = [repositoryRoot.appendingPathComponent("scripts/make-test-certs.sh").path, folder.path]
+        try make.run()
+        make.waitUntilExit()
+        let path = { (name: String) in folder.appendingPathComponent(name).path }
+        let service = try await ReferenceService.start(tls: TLSFiles(certificate: path("server.pem"), key: path("server.key"), authority: path("ca.pem")))
+        let address = "127.0.0.1:\(service.ports.grpc)"
+        let withCert = GRPCHealthClient(address: address, tls: ProbeTLS(caFile: path("ca.pem"), certFile: path("client.pem"), keyFile: path("client.key")))
+        #expect(await withCert.check().status == .serving)
+        #expect(await withCert.check().status == .serving, "TLS connections are reused")
+        let withoutCert = GRPCHealthClient(address: address, tls: ProbeTLS(caFile: path("ca.pem")))
+        #expect(await withoutCert.check().status == .unreachable)
+        try await service.stop()
+    }
+
+    @Test("HTTP/1.1 GET of /metrics and /admin/info; non-2xx answers come back with their status")
+    func http() async throws {
+        let service = try await ReferenceService.start()
+        let client = CurlHTTPClient()
+        let metrics = try await client.send(HTTPRequest(url: "http://127.0.0.1:\(service.ports.admin)/metrics"))
+        #expect(metrics.status == 200)
+        #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        let exposition = try ExpositionParser.parse(metrics.text)
+        #expect(exposition.samples.contains { $0.name == "circuit_breaker_state" })
+        let info = try await client.send(HTTPRequest(url: "http://127.0.0.1:\(service.ports.admin)/admin/info"))
+        #expect(info.text.contains(#""role":"canary""#))
+        let denied = try await client.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(service.ports.admin)/admin/faults", body: Array("{}".utf8)))
+        #expect(denied.status == 401)
+        try await service.stop()
+    }
+}
