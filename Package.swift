@@ -53,6 +53,12 @@ let package = Package(
             dependencies: ["GrayCore", "CCurl", "CCurlShim"],
             swiftSettings: strictSettings
         ),
+        // The live loop: polling, effects, journal.
+        .target(
+            name: "GrayRuntime",
+            dependencies: ["GrayCore", "GrayProbe"],
+            swiftSettings: strictSettings
+        ),
         .systemLibrary(
             name: "CNcursesw",
             providers: [.apt(["libncursesw5-dev"])]
@@ -160,6 +166,16 @@ let package = Package(
         .testTarget(
             name: "GrayProbeTests",
             dependencies: ["GrayProbe", "GrayCore", "OrderService"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GrayRuntimeTests",
+            dependencies: [
+                "GrayRuntime", "GrayProbe", "GrayCore", "OrderService", "OrderGateway", "OrderLoad", "OrderAPI",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

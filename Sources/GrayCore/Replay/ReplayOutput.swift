@@ -2,21 +2,28 @@
 public enum ReplayOutput {
     /// One JSON object a line per decision (`step`, `hold`, `rollback`), then the verdict line.
     public static func jsonLines(_ result: ReplayResult) -> String {
-        var out = ""
-        for decision in result.decisions {
-            switch decision.kind {
-            case .step(let from, let to):
-                out += "{\"t\":\(time(decision.t)),\"event\":\"step\",\"from\":\(from),\"to\":\(to),\"reason\":\(JSONWriter.quoted(decision.reason))}\n"
-            case .hold:
-                out += "{\"t\":\(time(decision.t)),\"event\":\"hold\",\"reason\":\(JSONWriter.quoted(decision.reason))}\n"
-            case .rollback(let from, let to):
-                out += "{\"t\":\(time(decision.t)),\"event\":\"rollback\",\"from\":\(from),\"to\":\(to),\"reason\":\(JSONWriter.quoted(decision.reason))}\n"
-            case .complete:
-                continue
-            }
+        result.decisions.compactMap(jsonLine).joined()
+            + verdictLine(result.verdict, weight: result.weight, t: result.t, reason: result.reason)
+    }
+
+    /// The JSON event line of one decision; nil for completion (the verdict line says it).
+    public static func jsonLine(_ decision: Decision) -> String? {
+        let reason = JSONWriter.quoted(decision.reason)
+        switch decision.kind {
+        case .step(let from, let to):
+            return "{\"t\":\(time(decision.t)),\"event\":\"step\",\"from\":\(from),\"to\":\(to),\"reason\":\(reason)}\n"
+        case .hold:
+            return "{\"t\":\(time(decision.t)),\"event\":\"hold\",\"reason\":\(reason)}\n"
+        case .rollback(let from, let to):
+            return "{\"t\":\(time(decision.t)),\"event\":\"rollback\",\"from\":\(from),\"to\":\(to),\"reason\":\(reason)}\n"
+        case .complete:
+            return nil
         }
-        out += "{\"verdict\":\"\(result.verdict.rawValue)\",\"weight\":\(result.weight),\"t\":\(time(result.t)),\"reason\":\(JSONWriter.quoted(result.reason))}\n"
-        return out
+    }
+
+    /// The final line: `{"verdict":...,"weight":N,"t":T,"reason":...}`.
+    public static func verdictLine(_ verdict: Verdict, weight: Int, t: Double, reason: String) -> String {
+        "{\"verdict\":\"\(verdict.rawValue)\",\"weight\":\(weight),\"t\":\(time(t)),\"reason\":\(JSONWriter.quoted(reason))}\n"
     }
 
     /// A table of every decision with the gate values behind it, then the verdict.

@@ -1,0 +1,53 @@
+public import GrayCore
+
+/// Reads a target's admin port: `/metrics` and `/admin/breakers`, each answer turned into the
+/// recording entry it stands for (a failure becomes an `error` entry naming the URL).
+public struct AdminReader: Sendable {
+    private let http: CurlHTTPClient
+    private let baseURL: String
+    private let target: Target
+    private let timeout: Double
+
+    /// A reader of `target`'s admin port at `baseURL` (`http://127.0.0.1:9191`).
+    public init(target: Target, baseURL: String, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
+        self.target = target
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.http = CurlHTTPClient(tls: tls, label: "grayctl.admin.\(target.rawValue)")
+        self.timeout = timeout
+    }
+
+    /// One scrape of `/metrics`.
+    public func metrics() async -> RecordEntry {
+        switch await get("/metrics") {
+        case .success(let text): return .metrics(target, body: text)
+        case .failure(let error): return .error(target, endpoint: "metrics", message: error.description)
+        }
+    }
+
+    /// One read of `/admin/breakers`.
+    public func breakers() async -> RecordEntry {
+        switch await get("/admin/breakers") {
+        case .success(let text):
+            do {
+                return .breakers(target, body: try JSONParser.parse(text))
+            } catch {
+                return .error(target, endpoint: "breakers", message: "\(baseURL)/admin/breakers: not JSON: \(error)")
+            }
+        case .failure(let error):
+            return .error(target, endpoint: "breakers", message: error.description)
+        }
+    }
+
+    private func get(_ path: String) async -> Result<String, ProbeError> {
+        let url = baseURL + path
+        do {
+            let response = try await http.send(HTTPRequest(url: url, connectTimeout: timeout, timeout: timeout))
+            guard (200..<300).contains(response.status) else {
+                return .failure(.httpStatus(url: url, status: response.status, body: response.text))
+            }
+            return .success(response.text)
+        } catch {
+            return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+public import GrayCore
+public import GrayProbe
+
+/// One poll round of the fleet: health of both versions, scrapes of router, stable and canary,
+/// the canary's breakers and the router's weight, all at once; every failure becomes an `error`
+/// entry. Only configured endpoints are polled.
+public struct FleetPoller: Sendable {
+    private let health: [Target: GRPCHealthClient]
+    private let admin: [Target: AdminReader]
+    private let router: GatewayRouter?
+    private let healthDeadline: Double
+
+    /// Creates a poller from the configured targets.
+    public init(targets: [Target: TargetEndpoints], router: GatewayRouter?, tls: ProbeTLS?, timeout: Double) {
+        var health: [Target: GRPCHealthClient] = [:]
+        var admin: [Target: AdminReader] = [:]
+        for (target, endpoints) in targets {
+            if let grpc = endpoints.grpc, target != .router { health[target] = GRPCHealthClient(address: grpc, tls: tls) }
+            if let url = endpoints.admin { admin[target] = AdminReader(target: target, baseURL: url, tls: tls ?? ProbeTLS(), timeout: timeout) }
+        }
+        self.health = health
+        self.admin = admin
+        self.router = router
+        self.healthDeadline = timeout
+    }
+
+    /// Polls everything once, concurrently.
+    public func poll() async -> [RecordEntry] {
+        await withTaskGroup(of: (Int, RecordEntry).self) { group in
+            var order = 0
+            for target in Target.allCases {
+                if let client = health[target] {
+                    let deadline = healthDeadline
+                    group.addTask { [order] in (order, await Self.healthEntry(client, target: target, deadline: deadline)) }
+                    order += 1
+                }
+            }
+            for target in Target.allCases {
+                if let reader = admin[target] {
+                    group.addTask { [order] in (order, await reader.metrics()) }
+                    order += 1
+                    if target == .canary {
+                        group.addTask { [order] in (order, await reader.breakers()) }
+                        order += 1
+                    }
+                }
+            }
+            if let router {
+                group.addTask { [order] in (order, await router.read()) }
+            }
+            var entries: [(Int, RecordEntry)] = []
+            for await entry in group { entries.append(entry) }
+            return entries.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    private static func healthEntry(_ client: GRPCHealthClient, target: Target, deadline: Double) async -> RecordEntry {
+        let result = await client.check(deadline: deadline)
+        if result.status == .unreachable, let error = result.error {
+            return .error(target, endpoint: "health", message: error.description)
+        }
+        return .health(target, result.status)
+    }
+}
