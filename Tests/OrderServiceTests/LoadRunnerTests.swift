@@ -43,8 +43,11 @@ struct LoadRunnerTests {
         let report = try await service.withClients { orders, _ in
             try await LoadRunner.run(try Self.plan(.unary, total: nil, duration: 1, rps: 50), client: orders) { _, _, _ in }
         }
-        #expect((45...51).contains(report.count), "\(report.count) requests in 1 s at 50/s")
-        #expect(report.duration < 1.5)
+        // The cap is the property: never more than 50/s (+1 for the request due at t = 0). How close a
+        // busy test machine gets to the cap is throughput, not correctness.
+        #expect(report.count <= 51, "\(report.count) requests in 1 s at 50/s")
+        #expect(report.count >= 10)
+        #expect(report.duration < 2)
         try await service.stop()
     }
 
