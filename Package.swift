@@ -53,6 +53,8 @@ let package = Package(
             dependencies: ["GrayCore", "CCurl", "CCurlShim"],
             swiftSettings: strictSettings
         ),
+        // SIGINT/SIGTERM as an action (drain, stop), shared by grayctl and the fleet.
+        .target(name: "SignalActions", swiftSettings: strictSettings),
         // The live loop: polling, effects, journal.
         .target(
             name: "GrayRuntime",
@@ -67,7 +69,7 @@ let package = Package(
         .executableTarget(
             name: "grayctl",
             dependencies: [
-                "GrayCore",
+                "GrayCore", "GrayProbe", "GrayRuntime", "SignalActions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -137,13 +139,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "OrderGatewayMain",
-            dependencies: ["OrderGateway", "OrderService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["OrderGateway", "OrderService", "SignalActions", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "OrderServiceMain",
             dependencies: [
-                "OrderService",
+                "OrderService", "SignalActions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SignalActions
 import OrderGateway
 import OrderService
 
@@ -87,7 +88,7 @@ struct OrderGatewayCommand: AsyncParsableCommand {
         let app = GatewayApp(configuration: configuration) { line in
             FileHandle.standardError.write(Data("order-gateway: \(line)\n".utf8))
         }
-        let signals = DrainOnSignals { app.drain() }
+        let signals = OnSignals { app.drain() }
         signals.install()
         let host = host
         try await app.run { grpc, admin in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SignalActions
 import OrderService
 
 /// `order-service`: one instance of the reference order-service (docs/endpoints.md).
@@ -64,7 +65,7 @@ struct OrderServiceCommand: AsyncParsableCommand {
         configuration.token = try loadToken()
         configuration.tls = TLSFiles(certificate: tlsCert, key: tlsKey, authority: tlsCA)
         let app = OrderServiceApp(configuration: configuration, log: Self.log)
-        let signals = DrainOnSignals { app.drain() }
+        let signals = OnSignals { app.drain() }
         signals.install()
         let role = role
         let version = version

@@ -39,8 +39,7 @@ public struct GateEvaluator: Sendable {
     }
 
     private var quantileName: String {
-        let percent = settings.latencyQuantile * 100
-        return "P" + (percent == percent.rounded() ? Format.fixed(percent, 0) : Format.fixed(percent, 1))
+        "P" + Format.trimmed(settings.latencyQuantile * 100, digits: 2)
     }
 
     // MARK: Health, breakers, freshness
@@ -193,6 +192,6 @@ public struct GateEvaluator: Sendable {
     }
 
     private func confidenceText(_ bound: ClopperPearsonBound) -> String {
-        Format.fixed(bound.confidence * 100, bound.confidence * 100 == (bound.confidence * 100).rounded() ? 0 : 1) + "%"
+        Format.trimmed(bound.confidence * 100, digits: 4) + "%"
     }
 }

@@ -18,14 +18,22 @@ public enum Format {
         return negative ? "-" + text : text
     }
 
-    /// A ratio as a percentage with one decimal (two below 1%, none when whole): `percent(0.052) == "5.2%"`,
-    /// `percent(0.01) == "1%"`.
+    /// A ratio as a percentage with one decimal (two below 1%), trailing zeros dropped:
+    /// `percent(0.052) == "5.2%"`, `percent(0.01) == "1%"`, `percent(0.0017) == "0.17%"`.
     public static func percent(_ ratio: Double) -> String {
         guard ratio.isFinite else { return "n/a" }
         let percent = ratio * 100
-        var text = fixed(percent, abs(percent) < 1 && percent != 0 ? 2 : 1)
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        return text + "%"
+        return trimmed(percent, digits: abs(percent) < 1 ? 2 : 1) + "%"
+    }
+
+    /// `value` with at most `digits` decimals and no trailing zeros: `trimmed(99.99, digits: 2) == "99.99"`,
+    /// `trimmed(99.9, digits: 2) == "99.9"`, `trimmed(99, digits: 2) == "99"`.
+    public static func trimmed(_ value: Double, digits: Int) -> String {
+        var text = fixed(value, digits)
+        guard text.contains(".") else { return text }
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text == "-0" ? "0" : text
     }
 
     /// Seconds as milliseconds: `milliseconds(0.0123) == "12 ms"`, `"0.8 ms"` under 10 ms.
