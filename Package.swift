@@ -182,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "grayctlTests",
-            dependencies: ["grayctl"],
+            dependencies: ["grayctl", "OrderServiceMain", "OrderGatewayMain", "OrderLoadMain", "GrayCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

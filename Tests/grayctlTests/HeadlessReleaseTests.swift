@@ -1,0 +1,146 @@
+import Foundation
+import GrayCore
+import Testing
+
+/// The real binaries, started as processes: two order-services, the gateway, order-load, grayctl.
+final class FleetProcesses: @unchecked Sendable {
+    static let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    private var processes: [Process] = []
+    let folder: URL
+    private(set) var addresses: [String: (grpc: String, admin: String)] = [:]
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("grayctl-e2e-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("e2e-token".utf8).write(to: folder.appendingPathComponent("token"))
+    }
+
+    /// Starts `binary` and waits for its "grpc=… admin=…" line.
+    func start(_ name: String, _ binary: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = Self.binaries.appendingPathComponent(binary)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        processes.append(process)
+        var line: [UInt8] = []
+        while true {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            guard let first = byte.first, first != 0x0A else { break }
+            line.append(first)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        let field = { (key: String) in
+            text.split(separator: " ").first { $0.hasPrefix(key + "=") }.map { String($0.dropFirst(key.count + 1)) } ?? ""
+        }
+        addresses[name] = (field("grpc"), field("admin"))
+    }
+
+    /// Starts stable, canary and gateway, and bounded load through the gateway.
+    func startFleet(loadSeconds: Int) throws {
+        let token = folder.appendingPathComponent("token").path
+        try start("stable", "order-service", ["--role", "stable", "--version", "v1", "--admin-token-file", token, "--drain-timeout", "1"])
+        try start("canary", "order-service", ["--role", "canary", "--version", "v2", "--admin-token-file", token, "--drain-timeout", "1"])
+        try start("gateway", "order-gateway", [
+            "--stable", addresses["stable"]!.grpc, "--canary", addresses["canary"]!.grpc, "--admin-token-file", token, "--drain-timeout", "1",
+        ])
+        let load = Process()
+        load.executableURL = Self.binaries.appendingPathComponent("order-load")
+        load.arguments = ["--target", addresses["gateway"]!.grpc, "--concurrency", "4", "--rps", "200", "--duration", "\(loadSeconds)"]
+        load.standardOutput = FileHandle.nullDevice
+        load.standardError = FileHandle.nullDevice
+        try load.run()
+        processes.append(load)
+    }
+
+    /// A config for this fleet with a short plan.
+    func config() throws -> String {
+        let path = folder.appendingPathComponent("grayctl.yaml").path
+        let yaml = """
+            targets:
+              router: {admin: "http://\(addresses["gateway"]!.admin)", kind: gateway}
+              stable: {admin: "http://\(addresses["stable"]!.admin)", grpc: "\(addresses["stable"]!.grpc)"}
+              canary: {admin: "http://\(addresses["canary"]!.admin)", grpc: "\(addresses["canary"]!.grpc)"}
+            plan: {steps: [10, 50, 100], bake: 2s, interval: 500ms}
+            gates: {window: 5s, fast_window: 3s, min_requests: 20}
+            """
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Runs `grayctl release --headless` to completion.
+    func release(extra: [String] = []) throws -> (status: Int32, stdout: String) {
+        let process = Process()
+        process.executableURL = Self.binaries.appendingPathComponent("grayctl")
+        process.arguments = ["release", "--headless", "--config", try config(), "--max-duration", "40",
+                             "--journal", folder.appendingPathComponent("journal.jsonl").path] + extra
+        process.environment = ["GRAYCTL_ROUTER_TOKEN": "e2e-token"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// POSTs to an admin port with the token.
+    func post(_ name: String, _ path: String, _ body: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-s", "-o", "/dev/null", "-X", "POST", "-H", "Authorization: Bearer e2e-token", "-d", body,
+                             "http://\(addresses[name]!.admin)\(path)"]
+        try process.run()
+        process.waitUntilExit()
+    }
+
+    /// The gateway's weight.
+    func weight() throws -> Int {
+        let data = try Data(contentsOf: URL(string: "http://\(addresses["gateway"]!.admin)/admin/canary")!)
+        return Int(try JSONParser.parse(String(decoding: data, as: UTF8.self))["weight"]?.number ?? -1)
+    }
+
+    func stop() {
+        for process in processes where process.isRunning { process.terminate() }
+        for process in processes { process.waitUntilExit() }
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+@Suite("grayctl release --headless against the real fleet binaries", .serialized)
+struct HeadlessReleaseTests {
+    @Test("a healthy release promotes to 100 and exits 0; its recording replays to the same verdict")
+    func healthy() throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        try fleet.startFleet(loadSeconds: 40)
+        let recording = fleet.folder.appendingPathComponent("live.jsonl").path
+        let run = try fleet.release(extra: ["--record", recording])
+        #expect(run.status == 0, "\(run.stdout)")
+        #expect(run.stdout.split(separator: "\n").last?.hasPrefix(#"{"verdict":"promoted","weight":100"#) == true)
+        #expect(try fleet.weight() == 100)
+        let replayed = try RecordingReader.read(String(contentsOfFile: recording, encoding: .utf8))
+        #expect(replayed.lines.contains { if case .action = $0.entry { return true } else { return false } })
+        #expect(replayed.lines.count > 20)
+        let config = try ConfigLoader.load(String(contentsOfFile: try fleet.config(), encoding: .utf8))
+        #expect(ReplayRunner.run(replayed, config: config).verdict == .promoted)
+    }
+
+    @Test("a canary that starts failing is rolled back: exit 3, weight 0 at the gateway")
+    func failing() throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        try fleet.startFleet(loadSeconds: 40)
+        let injector = Thread {
+            Thread.sleep(forTimeInterval: 2)
+            try? fleet.post("canary", "/admin/faults", #"{"error_ratio":0.5}"#)
+        }
+        injector.start()
+        let run = try fleet.release()
+        #expect(run.status == 3, "\(run.stdout)")
+        #expect(run.stdout.contains(#""event":"rollback""#))
+        #expect(try fleet.weight() == 0)
+    }
+}
