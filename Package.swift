@@ -139,13 +139,21 @@ let package = Package(
         ),
         .executableTarget(
             name: "OrderGatewayMain",
-            dependencies: ["OrderGateway", "OrderService", "SignalActions", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "OrderGateway", "OrderService", "SignalActions", "FleetCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "FleetCommandLine",
+            dependencies: ["OrderService", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "OrderServiceMain",
             dependencies: [
-                "OrderService", "SignalActions",
+                "OrderService", "SignalActions", "FleetCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -33,11 +33,7 @@ public struct GatewayRoutes: Sendable {
     /// A router with every route.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("/healthz") { _, _ in "ok" }
-        router.get("/readyz") { _, _ -> Response in
-            self.ready.isReady ? HTTPAnswer.text(.ok, "ready") : HTTPAnswer.text(.serviceUnavailable, "not ready")
-        }
-        router.get("/metrics") { _, _ -> Response in HTTPAnswer.metrics(self.registry) }
+        HTTPAnswer.addProbeRoutes(to: router, ready: ready, registry: registry)
         router.get("/admin/canary") { _, _ -> Response in self.answer(self.weight.current) }
         router.put("/admin/canary") { request, _ -> Response in
             guard let token = self.token, token.accepts(authorization: request.headers[.authorization]) else {

@@ -14,7 +14,7 @@ struct OrderLoadCommand: AsyncParsableCommand {
         commandName: "order-load",
         abstract: "Send CreateOrder load (unary or on bidirectional streams) and report latency like ghz.",
         discussion: """
-            Always bounded: by --total requests, by --duration seconds, or both (whichever comes first);
+            Always bounded: by --total requests, by --duration seconds, or both (whichever comes first); \
             without either, 1,000 requests. A progress line goes to stderr every second.
 
             Examples:

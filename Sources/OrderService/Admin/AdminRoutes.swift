@@ -57,11 +57,7 @@ public struct AdminRoutes: Sendable {
     /// A router with every route.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("/healthz") { _, _ in "ok" }
-        router.get("/readyz") { _, _ -> Response in
-            self.ready.isReady ? HTTPAnswer.text(.ok, "ready") : HTTPAnswer.text(.serviceUnavailable, "not ready")
-        }
-        router.get("/metrics") { _, _ -> Response in HTTPAnswer.metrics(self.registry) }
+        HTTPAnswer.addProbeRoutes(to: router, ready: ready, registry: registry)
         router.get("/admin/info") { _, _ -> Response in
             HTTPAnswer.json(.ok, try JSONEncoder().encode(self.info))
         }

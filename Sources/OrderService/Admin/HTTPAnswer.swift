@@ -25,6 +25,16 @@ public enum HTTPAnswer {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
 
+    /// Adds the routes every admin port has: `/healthz` (200 while the process runs), `/readyz`
+    /// (200 when ready, 503 while starting or draining) and `/metrics`.
+    public static func addProbeRoutes(to router: Router<BasicRequestContext>, ready: ReadyFlag, registry: PrometheusCollectorRegistry) {
+        router.get("/healthz") { _, _ in "ok" }
+        router.get("/readyz") { _, _ -> Response in
+            ready.isReady ? text(.ok, "ready") : text(.serviceUnavailable, "not ready")
+        }
+        router.get("/metrics") { _, _ -> Response in metrics(registry) }
+    }
+
     /// RFC 3339 UTC with milliseconds.
     public static func timestamp(_ seconds: Double) -> String {
         let formatter = ISO8601DateFormatter()
