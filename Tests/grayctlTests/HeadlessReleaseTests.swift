@@ -126,6 +126,10 @@ struct HeadlessReleaseTests {
         #expect(replayed.lines.count > 20)
         let config = try ConfigLoader.load(String(contentsOfFile: try fleet.config(), encoding: .utf8))
         #expect(ReplayRunner.run(replayed, config: config).verdict == .promoted)
+        let journal = try String(contentsOfFile: fleet.folder.appendingPathComponent("journal.jsonl").path, encoding: .utf8)
+        for text in [run.stdout, try String(contentsOfFile: recording, encoding: .utf8), journal] {
+            #expect(!text.contains("e2e-token"), "the router token leaked")
+        }
     }
 
     @Test("a canary that starts failing is rolled back: exit 3, weight 0 at the gateway")
