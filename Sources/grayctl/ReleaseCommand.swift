@@ -18,6 +18,10 @@ struct ReleaseCommand: AsyncParsableCommand {
             --headless prints one JSON event per decision on stdout and a final verdict line; the curses dashboard \
             is the next milestone. Exit status: 0 promoted, 3 rolled back, 2 bad input or configuration, \
             4 interrupted or still in progress at --max-duration.
+
+            Safety: every action is journalled (--journal, fsync) before it is sent. If the journal shows a \
+            release still in flight (grayctl stopped mid-release), grayctl shows where it stood and changes no \
+            weight until you pass --new-release. A lock per router keeps a second grayctl from driving it.
             """
     )
 
@@ -48,6 +52,9 @@ struct ReleaseCommand: AsyncParsableCommand {
     @Option(help: "Private key of --cert (PEM).")
     var key: String?
 
+    @Flag(name: .customLong("new-release"), help: "Start a new release although the journal shows one in flight.")
+    var newRelease = false
+
     @Option(name: .customLong("as"), help: "Operator name written to the journal and the router's log.")
     var operatorName: String = ProcessInfo.processInfo.environment["USER"] ?? "grayctl"
 
@@ -66,6 +73,20 @@ struct ReleaseCommand: AsyncParsableCommand {
         }
         guard configuration.targets[.canary]?.grpc != nil || configuration.targets[.canary]?.admin != nil else {
             throw InputError("\(config): targets.canary needs an admin URL or a gRPC address")
+        }
+        let lock: RouterLock
+        do {
+            lock = try RouterLock(routerURL: routerURL)
+        } catch {
+            throw InputError("\(error)")
+        }
+        if let previous = JournalSummary(try Journal.entries(at: journalPath)) {
+            FileHandle.standardError.write(Data("grayctl: journal \(journalPath): \(previous.description)\n".utf8))
+            if previous.inFlight, !newRelease {
+                throw InputError(
+                    "not changing any weight: the release in \(journalPath) was in flight at \(previous.weight)%. "
+                        + "Check the router, then run again with --new-release to start over")
+            }
         }
         let token = try loadToken()
         let tls = cacert == nil && cert == nil ? nil : ProbeTLS(caFile: cacert, certFile: cert, keyFile: key)
@@ -95,6 +116,7 @@ struct ReleaseCommand: AsyncParsableCommand {
         let signals = OnSignals { task.cancel() }
         signals.install()
         let outcome = await task.value
+        withExtendedLifetime(lock) {}
         InputFiles.write(ReplayOutput.verdictLine(outcome.verdict, weight: outcome.weight, t: outcome.t, reason: outcome.reason))
         switch outcome.verdict {
         case .promoted: throw ExitCode(0)

@@ -154,3 +154,20 @@ struct LiveReleaseTests {
         await fleet.stop()
     }
 }
+
+@Suite("Router lock")
+struct RouterLockTests {
+    @Test("a second driver of the same router is refused, naming the holder; another router is free")
+    func exclusive() throws {
+        let url = "http://127.0.0.1:1/lock-test-\(UInt32.random(in: 0...UInt32.max))"
+        let first = try RouterLock(routerURL: url)
+        #expect(throws: RouterLock.Busy.self) { try RouterLock(routerURL: url) }
+        do {
+            _ = try RouterLock(routerURL: url)
+        } catch {
+            #expect("\(error)".contains("is driving \(url)"))
+        }
+        _ = try RouterLock(routerURL: url + "-other")
+        withExtendedLifetime(first) {}
+    }
+}

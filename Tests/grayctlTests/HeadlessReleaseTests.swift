@@ -132,6 +132,21 @@ struct HeadlessReleaseTests {
         }
     }
 
+    @Test("a journal showing a release in flight stops grayctl from changing any weight until --new-release")
+    func inFlightJournal() throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        try fleet.startFleet(loadSeconds: 20)
+        let journal = fleet.folder.appendingPathComponent("journal.jsonl")
+        let line = #"{"t":3.0,"kind":"action","action":"promote","by":"ana","reason":"operator ana promoted","weight":10}"# + "\n"
+        try Data(line.utf8).write(to: journal)
+        let refused = try fleet.release()
+        #expect(refused.status == 2)
+        #expect(try fleet.weight() == 0)
+        let started = try fleet.release(extra: ["--new-release"])
+        #expect(started.status == 0, "\(started.stdout)")
+    }
+
     @Test("a canary that starts failing is rolled back: exit 3, weight 0 at the gateway")
     func failing() throws {
         let fleet = try FleetProcesses()
