@@ -110,9 +110,11 @@ public actor ReleaseRunner {
         }
     }
 
+    /// Carries out effects in order. A refused rollback comes back as another `setWeight(0)`, so this
+    /// retries until the router takes it, or until the operator stops grayctl (cancellation).
     private func carryOut(_ effects: [ReleaseEffect]) async {
         var queue = effects
-        while !queue.isEmpty {
+        while !queue.isEmpty, !Task.isCancelled {
             switch queue.removeFirst() {
             case .appendJournal(let entry):
                 outputs.record(RecordLine(t: entry.t, entry: .action(action: entry.action, weight: entry.weight, by: entry.by, reason: entry.reason)))
