@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why an observation of an endpoint failed, with the URL, in words an operator can act on.
 public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// libcurl failed (refused, timed out, TLS, protocol): its code and message.
@@ -13,7 +15,7 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .transport(let url, let code, let message): return "\(url): \(message) (curl error \(code))"
         case .httpStatus(let url, let status, let body):
-            let excerpt = body.prefix(200).trimmingCharacters(in: .whitespacesAndNewlines)
+            let excerpt = String(body.prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
             return "\(url): HTTP \(status)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
         case .grpcStatus(let url, let code, let message):
             return "\(url): gRPC status \(GRPCStatusCode.name(code))" + (message.isEmpty ? "" : ": \(message)")
@@ -22,16 +24,6 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-extension Substring {
-    fileprivate func trimmingCharacters(in set: WhitespaceSet) -> String {
-        var slice = self
-        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
-        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
-        return String(slice)
-    }
-
-    fileprivate enum WhitespaceSet { case whitespacesAndNewlines }
-}
 
 /// gRPC status code numbers and names.
 public enum GRPCStatusCode {

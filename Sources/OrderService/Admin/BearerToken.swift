@@ -1,3 +1,5 @@
+import Foundation
+
 /// The admin token that mutations require (`Authorization: Bearer <token>`). Never logged or shown.
 public struct BearerToken: Sendable, CustomStringConvertible {
     private let secret: [UInt8]
@@ -22,13 +24,3 @@ public struct BearerToken: Sendable, CustomStringConvertible {
     public var description: String { "<redacted>" }
 }
 
-extension String {
-    fileprivate func trimmingCharacters(in set: CharacterClass) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
-        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
-        return String(slice)
-    }
-
-    fileprivate enum CharacterClass { case whitespacesAndNewlines }
-}
