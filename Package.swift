@@ -40,6 +40,12 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
+        // The dashboard as a pure function of state: cell buffer, widgets, panels, themes.
+        .target(
+            name: "GrayRender",
+            dependencies: ["GrayCore"],
+            swiftSettings: strictSettings
+        ),
         // System libraries: libcurl (HTTP/2, TLS) and ncursesw, with C shims.
         .systemLibrary(
             name: "CCurl",
@@ -161,6 +167,11 @@ let package = Package(
         .testTarget(
             name: "GrayCoreTests",
             dependencies: ["GrayCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "GrayRenderTests",
+            dependencies: ["GrayRender", "GrayCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

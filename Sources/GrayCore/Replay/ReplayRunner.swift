@@ -4,8 +4,12 @@
 /// round; weight changes go to a simulated router that confirms them at once; recorded `weight`
 /// and `action` lines are not inputs. Deterministic.
 public enum ReplayRunner {
-    /// Replays `recording` with `config`'s plan and gates.
-    public static func run(_ recording: Recording, config: GrayConfig) -> ReplayResult {
+    /// Replays `recording` with `config`'s plan and gates, up to the rounds at `until` seconds;
+    /// `observe` sees the state and the decisions after each round (a dashboard's view of the replay).
+    public static func run(
+        _ recording: Recording, config: GrayConfig, until: Double = .infinity,
+        observe: (ReleaseState, [Decision]) -> Void = { _, _ in }
+    ) -> ReplayResult {
         var engine = ReleaseEngine(
             plan: config.plan, gates: config.gates, metrics: config.metrics, failureCodes: config.failureCodes,
             autoAdvance: true)
@@ -13,7 +17,7 @@ public enum ReplayRunner {
         var lastT = 0.0
         var index = 0
         let lines = recording.lines
-        while index < lines.count, !engine.state.isTerminal {
+        while index < lines.count, !engine.state.isTerminal, lines[index].t <= until {
             let t = lines[index].t
             var round: [Observation] = []
             while index < lines.count, lines[index].t == t {
@@ -24,6 +28,7 @@ public enum ReplayRunner {
             }
             guard !round.isEmpty else { continue }
             lastT = t
+            let decided = decisions.count
             var queue = engine.handle(.observed(round, at: t))
             while !queue.isEmpty {
                 switch queue.removeFirst() {
@@ -35,6 +40,7 @@ public enum ReplayRunner {
                     break
                 }
             }
+            observe(engine.state, Array(decisions[decided...]))
         }
         return result(engine.state, plan: config.plan, decisions: decisions, lastT: lastT)
     }

@@ -1,0 +1,63 @@
+import GrayCore
+
+/// What every panel draws from: the model, the glyphs, and the derived facts several panels share.
+struct PanelContext: Sendable {
+    /// The model.
+    let model: DashboardModel
+    /// The glyphs.
+    let glyphs: Glyphs
+
+    /// The release state, if a poll round has arrived.
+    var release: ReleaseState? { model.release }
+
+    /// A reading older than this many seconds is drawn as stale.
+    var staleAfter: Double { max(2, model.plan.interval * 3) }
+
+    /// Seconds since `time`, if known.
+    func age(_ time: Double?) -> Double? {
+        time.map { max(0, model.now - $0) }
+    }
+
+    /// True when a reading taken at `time` is stale (or missing).
+    func isStale(_ time: Double?) -> Bool {
+        guard let age = age(time) else { return true }
+        return age > staleAfter
+    }
+
+    /// `style`, dimmed when the reading at `time` is stale.
+    func style(_ style: Style, readAt time: Double?) -> Style {
+        isStale(time) ? style.dimmed : style
+    }
+
+    /// ` (12 s ago)` for a stale reading, empty for a fresh one.
+    func staleSuffix(_ time: Double?) -> String {
+        guard isStale(time) else { return "" }
+        guard let age = age(time) else { return " (no data)" }
+        return " (stale: \(TimeText.age(age)) ago)"
+    }
+
+    /// The one-word state of the release.
+    var stateLabel: String {
+        guard let release else { return "CONNECTING" }
+        if model.mode == .watch { return "WATCHING" }
+        switch release.phase {
+        case .rolledBack: return release.pending != nil ? "ROLLING BACK" : "ROLLED BACK"
+        case .promoted: return "PROMOTED"
+        case .waiting, .progressing:
+            if let pending = release.pending { return "SETTING \(pending.weight)%" }
+            if release.paused { return "PAUSED" }
+            if release.holdReason != nil { return "HOLDING" }
+            return release.phase == .waiting ? "WAITING" : "PROGRESSING"
+        }
+    }
+
+    /// The style of the state label.
+    var stateStyle: Style {
+        switch stateLabel {
+        case "ROLLED BACK", "ROLLING BACK": return Style(.alert, bold: true)
+        case "PROMOTED", "PROGRESSING": return Style(.gatePass, bold: true)
+        case "HOLDING", "PAUSED": return Style(.gateHold, bold: true)
+        default: return Style(.text, bold: true)
+        }
+    }
+}

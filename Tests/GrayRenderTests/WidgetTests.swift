@@ -1,0 +1,60 @@
+import GrayRender
+import Testing
+
+@Suite("widgets draw only inside their rectangle")
+struct WidgetTests {
+    /// A 12×1 screen filled with a sentinel, so cells a widget leaves alone show as `x`.
+    func sentinel(width: Int = 12) -> Screen {
+        var screen = Screen(width: width, height: 1)
+        screen.fill(screen.bounds, "x")
+        return screen
+    }
+
+    @Test("a sparkline scales to its maximum, newest at the right, NaN as a gap")
+    func sparkline() {
+        var screen = sentinel()
+        Sparkline(values: [0, 1, 2, 3, 4, 5, 6, 7, .nan], maximum: 7, style: .text, glyphs: .unicode)
+            .draw(in: Rect(x: 0, y: 0, width: 10, height: 1), on: &screen)
+        #expect(screen.line(0) == "x▁▂▃▄▅▆▇█ xx")
+    }
+
+    @Test("a sparkline keeps only the newest values that fit")
+    func sparklineClips() {
+        var screen = sentinel()
+        Sparkline(values: [7, 7, 7, 0, 0], maximum: 7, style: .text, glyphs: .ascii)
+            .draw(in: Rect(x: 2, y: 0, width: 3, height: 1), on: &screen)
+        #expect(screen.line(0) == "xx@__xxxxxxx")
+    }
+
+    @Test("a gauge fills its share of the width, clamped to 0...1")
+    func gauge() {
+        var screen = sentinel()
+        Gauge(ratio: 0.25, glyphs: .unicode).draw(in: Rect(x: 1, y: 0, width: 8, height: 1), on: &screen)
+        #expect(screen.line(0) == "x██░░░░░░xxx")
+        Gauge(ratio: 7, glyphs: .ascii).draw(in: Rect(x: 1, y: 0, width: 8, height: 1), on: &screen)
+        #expect(screen.line(0) == "x########xxx")
+    }
+
+    @Test("the plan line brackets the current step")
+    func planLine() {
+        var screen = Screen(width: 30, height: 1)
+        StepPlanLine(steps: [5, 10, 25, 50, 100], current: 1, glyphs: .unicode).draw(in: screen.bounds, on: &screen)
+        #expect(screen.line(0) == "5 → [10] → 25 → 50 → 100      ")
+    }
+
+    @Test("text is clipped to its rectangle and never wraps; wide and control characters become ?")
+    func clipping() {
+        var screen = sentinel()
+        screen.put("abcdefgh", in: Rect(x: 2, y: 0, width: 4, height: 1), row: 0)
+        #expect(screen.line(0) == "xxabcdxxxxxx")
+        screen.put("a\u{7}日b", x: 8, y: 0)
+        #expect(screen.line(0) == "xxabcdxxa??b")
+    }
+
+    @Test("a panel draws its border and title")
+    func panel() {
+        var screen = Screen(width: 12, height: 3)
+        Panel(title: "gates", glyphs: .ascii).draw(in: screen.bounds, on: &screen)
+        #expect(screen.text == "+ gates ---+\n|          |\n+----------+\n")
+    }
+}
