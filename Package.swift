@@ -71,11 +71,17 @@ let package = Package(
             name: "CNcursesw",
             providers: [.apt(["libncursesw5-dev"])]
         ),
+        // The only module that touches curses: opening and restoring the terminal, drawing screens, keys.
+        .target(
+            name: "GrayTerminal",
+            dependencies: ["GrayRender", "CNcursesw"],
+            swiftSettings: strictSettings
+        ),
         // Thin executables.
         .executableTarget(
             name: "grayctl",
             dependencies: [
-                "GrayCore", "GrayProbe", "GrayRuntime", "SignalActions",
+                "GrayCore", "GrayProbe", "GrayRuntime", "GrayRender", "GrayTerminal", "SignalActions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -15,4 +15,9 @@ static inline attr_t grayctl_attr_reverse(void) { return A_REVERSE; }
 static inline attr_t grayctl_attr_underline(void) { return A_UNDERLINE; }
 static inline int grayctl_maxy(WINDOW *w) { return getmaxy(w); }
 static inline int grayctl_maxx(WINDOW *w) { return getmaxx(w); }
+/* C globals are not concurrency-safe in Swift 6: read them through functions. */
+static inline WINDOW *grayctl_stdscr(void) { return stdscr; }
+static inline int grayctl_colors(void) { return COLORS; }
+static inline int grayctl_color_pairs(void) { return COLOR_PAIRS; }
+static inline attr_t grayctl_attr_normal(void) { return A_NORMAL; }
 #endif

@@ -38,6 +38,12 @@ public struct AdminReader: Sendable {
         }
     }
 
+    /// The instance's version from `/admin/info`, nil when it cannot be read.
+    public func version() async -> String? {
+        guard case .success(let text) = await get("/admin/info") else { return nil }
+        return (try? JSONParser.parse(text))?["version"]?.string
+    }
+
     private func get(_ path: String) async -> Result<String, ProbeError> {
         let url = baseURL + path
         do {

@@ -17,15 +17,18 @@ public actor ReleaseRunner {
         public var message: @Sendable (String) -> Void
         /// Every entry observed or done, for `--record`.
         public var record: @Sendable (RecordLine) -> Void
+        /// The release state after each poll round and each operator request (for a dashboard).
+        public var state: @Sendable (ReleaseState) -> Void
 
         /// Creates outputs.
         public init(
             decision: @escaping @Sendable (Decision) -> Void, message: @escaping @Sendable (String) -> Void,
-            record: @escaping @Sendable (RecordLine) -> Void
+            record: @escaping @Sendable (RecordLine) -> Void, state: @escaping @Sendable (ReleaseState) -> Void = { _ in }
         ) {
             self.decision = decision
             self.message = message
             self.record = record
+            self.state = state
         }
     }
 
@@ -43,7 +46,7 @@ public actor ReleaseRunner {
 
     private var engine: ReleaseEngine
     private let poller: FleetPoller
-    private let router: GatewayRouter
+    private let router: GatewayRouter?
     private let journal: Journal?
     private let outputs: Outputs
     private let interval: Double
@@ -51,9 +54,10 @@ public actor ReleaseRunner {
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
 
-    /// Creates a runner; `actor` names who grayctl acts for in the router's log.
+    /// Creates a runner; `actor` names who grayctl acts for in the router's log. Without a router
+    /// (`grayctl watch` of a fleet whose router is not configured) every weight change is refused.
     public init(
-        engine: ReleaseEngine, poller: FleetPoller, router: GatewayRouter, journal: Journal?, outputs: Outputs,
+        engine: ReleaseEngine, poller: FleetPoller, router: GatewayRouter?, journal: Journal?, outputs: Outputs,
         interval: Double, actor: String
     ) {
         self.engine = engine
@@ -71,15 +75,17 @@ public actor ReleaseRunner {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
-    /// Runs the loop until the release ends, `maxDuration` seconds pass, or cancellation.
-    public func run(maxDuration: Double?) async -> Outcome {
+    /// Runs the loop until the release ends (when `untilDone`), `maxDuration` seconds pass, or
+    /// cancellation. A dashboard passes `untilDone: false` to keep watching the fleet after the end.
+    public func run(maxDuration: Double?, untilDone: Bool = true) async -> Outcome {
         var next = clock.now
         while !Task.isCancelled {
             let entries = await poller.poll()
             let t = now
             for entry in entries { outputs.record(RecordLine(t: t, entry: entry)) }
             await carryOut(engine.handle(.observed(entries.compactMap { $0.observation() }, at: t)))
-            if engine.state.isTerminal, engine.state.pending == nil { break }
+            outputs.state(engine.state)
+            if untilDone, engine.state.isTerminal, engine.state.pending == nil { break }
             if let maxDuration, now >= maxDuration { break }
             next = next.advanced(by: .milliseconds(Int(interval * 1000)))
             if next > clock.now {
@@ -94,6 +100,7 @@ public actor ReleaseRunner {
     /// An operator's request (from keys or signals), handled between poll rounds.
     public func request(_ action: OperatorAction, by operatorName: String) async {
         await carryOut(engine.handle(.operatorRequested(action, by: operatorName, at: now)))
+        outputs.state(engine.state)
     }
 
     /// The release state now.
@@ -124,7 +131,8 @@ public actor ReleaseRunner {
                     outputs.message("JOURNAL WRITE FAILED (\(error)): continuing, the router's log still has the change")
                 }
             case .setWeight(let weight):
-                do {
+                do throws(GatewayRouter.ChangeError) {
+                    guard let router else { throw GatewayRouter.ChangeError.failed(.badResponse(url: "targets.router.admin", reason: "no router configured")) }
                     try await router.set(weight, by: actor)
                     queue += engine.handle(.routerAcknowledged(weight: weight, at: now))
                 } catch {

@@ -11,6 +11,6 @@ struct GrayCtl: AsyncParsableCommand {
 
             Exit status: 0 promoted (or still progressing healthy), 3 rolled back, 2 bad input or configuration.
             """,
-        subcommands: [ReplayCommand.self, ReleaseCommand.self]
+        subcommands: [ReleaseCommand.self, WatchCommand.self, DemoCommand.self, ReplayCommand.self]
     )
 }

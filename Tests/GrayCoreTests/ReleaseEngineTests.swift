@@ -206,4 +206,22 @@ struct ReleaseEngineTests {
         #expect(harness.engine.state.paused)
         #expect(harness.effects.contains(.showMessage("router weight changed outside grayctl to 50% (grayctl set 5%): paused")))
     }
+
+    @Test("read-only (grayctl watch): gates are judged, the weight follows the router, nothing is ever changed")
+    func readOnly() {
+        var harness = ReleaseHarness(readOnly: true)
+        for _ in 0..<60 { harness.second(rate: 20) }
+        #expect(harness.steps.isEmpty)
+        #expect(!harness.effects.contains { if case .setWeight = $0 { return true } else { return false } })
+        harness.handle(.observed([.weight(25, generation: "4")], at: harness.t))
+        #expect(harness.engine.state.weight == 25)
+        #expect(harness.engine.state.stepIndex == 2)
+        for _ in 0..<10 { harness.second(rate: 20, failureRatio: 0.5) }
+        #expect(harness.rollback == nil)
+        #expect(harness.engine.state.phase == .progressing)
+        #expect(harness.decisions.contains { $0.kind == .hold && $0.reason.hasPrefix("would roll back (watch only): canary failures") })
+        harness.handle(.operatorRequested(.promote, by: "ana", at: harness.t))
+        #expect(harness.effects.last == .showMessage("read-only: grayctl watch changes nothing (promote ignored); use grayctl release"))
+        #expect(!harness.effects.contains { if case .setWeight = $0 { return true } else { return false } })
+    }
 }

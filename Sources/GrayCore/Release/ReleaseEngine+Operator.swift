@@ -1,6 +1,9 @@
 extension ReleaseEngine {
     /// Carries out an operator's request; refusals come back as messages (and holds), never silently.
     mutating func handleOperator(_ action: OperatorAction, by: String) -> [ReleaseEffect] {
+        if readOnly {
+            return [.showMessage("read-only: grayctl watch changes nothing (\(action.rawValue) ignored); use grayctl release")]
+        }
         if state.isTerminal, action != .toggleAutoAdvance {
             return [.showMessage("release already \(state.phase == .promoted ? "promoted" : "rolled back"): \(action.rawValue) ignored")]
         }

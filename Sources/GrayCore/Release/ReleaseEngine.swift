@@ -14,11 +14,18 @@ public struct ReleaseEngine: Sendable {
     public internal(set) var state: ReleaseState
     /// The plan.
     public let plan: ReleasePlan
+    /// True for `grayctl watch`: the gates are judged and shown, the weight follows what the router
+    /// reads, and nothing is ever changed (no promotion, no rollback, operator requests refused).
+    public let readOnly: Bool
     private let evaluator: GateEvaluator
 
-    /// Creates an engine at weight 0.
-    public init(plan: ReleasePlan, gates: GateSettings, metrics: MetricNames, failureCodes: FailureCodes, autoAdvance: Bool) {
+    /// Creates an engine at weight 0; `readOnly` makes it an observer (see ``readOnly``).
+    public init(
+        plan: ReleasePlan, gates: GateSettings, metrics: MetricNames, failureCodes: FailureCodes, autoAdvance: Bool,
+        readOnly: Bool = false
+    ) {
         self.plan = plan
+        self.readOnly = readOnly
         self.evaluator = GateEvaluator(settings: gates)
         let keep = max(gates.window, gates.fastWindow)
         self.state = ReleaseState(
@@ -60,6 +67,7 @@ public struct ReleaseEngine: Sendable {
         let report = evaluator.evaluate(state.fleet, now: state.now, stepStartedAt: state.stepStartedAt)
         state.report = report
         guard !state.isTerminal else { return [] }
+        if readOnly { return observe(report) }
         if let trip = report.tripped, state.weight > 0 || state.pending != nil {
             return rollback(reason: trip.reason, by: "grayctl", action: "rollback")
         }
@@ -84,6 +92,18 @@ public struct ReleaseEngine: Sendable {
             return complete(reason: reason, by: "grayctl")
         }
         return promote(to: state.stepIndex + 1, by: "grayctl", reason: reason)
+    }
+
+    /// Read-only judging: a tripped or blocking gate is announced as a hold (once per cause), and
+    /// nothing moves.
+    private mutating func observe(_ report: GateReport) -> [ReleaseEffect] {
+        guard let blocking = report.tripped ?? report.blocking(starting: state.stepIndex < 0) else {
+            state.holdKey = nil
+            state.holdReason = nil
+            return []
+        }
+        let verdict = blocking.verdict == .trip ? "would roll back (watch only): " : ""
+        return hold(GateResult(blocking.gate, blocking.verdict, verdict + blocking.reason))
     }
 
     private mutating func hold(_ blocking: GateResult) -> [ReleaseEffect] {
@@ -170,6 +190,13 @@ public struct ReleaseEngine: Sendable {
     /// by someone else pauses the release.
     private mutating func reconcile(routerWeight weight: Int) -> [ReleaseEffect] {
         guard state.pending == nil, weight != state.weight else { return [] }
+        if readOnly {
+            state.weight = weight
+            state.stepIndex = plan.steps.lastIndex { $0 <= weight } ?? -1
+            state.stepStartedAt = state.now
+            state.phase = weight > 0 ? .progressing : .waiting
+            return []
+        }
         if state.phase == .rolledBack {
             state.pending = (0, -1)
             return [.showMessage("router weight is \(weight)% after rollback: setting 0% again"), .setWeight(0)]

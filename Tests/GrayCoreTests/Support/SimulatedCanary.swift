@@ -86,8 +86,12 @@ struct ReleaseHarness {
     var effects: [ReleaseEffect] = []
     var t = 0.0
 
-    init(seed: UInt64 = 1, plan: ReleasePlan = ReleasePlan(), gates: GateSettings = GateSettings(), autoAdvance: Bool = true) {
-        engine = ReleaseEngine(plan: plan, gates: gates, metrics: MetricNames(), failureCodes: .defaults, autoAdvance: autoAdvance)
+    init(
+        seed: UInt64 = 1, plan: ReleasePlan = ReleasePlan(), gates: GateSettings = GateSettings(), autoAdvance: Bool = true,
+        readOnly: Bool = false
+    ) {
+        engine = ReleaseEngine(
+            plan: plan, gates: gates, metrics: MetricNames(), failureCodes: .defaults, autoAdvance: autoAdvance, readOnly: readOnly)
         rng = SplitMix64(seed: seed)
     }
 
