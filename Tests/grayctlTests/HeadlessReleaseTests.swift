@@ -55,15 +55,15 @@ final class FleetProcesses: @unchecked Sendable {
         processes.append(load)
     }
 
-    /// A config for this fleet with a short plan.
-    func config() throws -> String {
+    /// A config for this fleet with a short plan (or `plan`, YAML flow style).
+    func config(plan: String = "{steps: [10, 50, 100], bake: 2s, interval: 500ms}") throws -> String {
         let path = folder.appendingPathComponent("grayctl.yaml").path
         let yaml = """
             targets:
               router: {admin: "http://\(addresses["gateway"]!.admin)", kind: gateway}
               stable: {admin: "http://\(addresses["stable"]!.admin)", grpc: "\(addresses["stable"]!.grpc)"}
               canary: {admin: "http://\(addresses["canary"]!.admin)", grpc: "\(addresses["canary"]!.grpc)"}
-            plan: {steps: [10, 50, 100], bake: 2s, interval: 500ms}
+            plan: \(plan)
             gates: {window: 5s, fast_window: 3s, min_requests: 20}
             """
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))

@@ -1,0 +1,102 @@
+import Foundation
+import GrayCore
+import Testing
+
+/// The dashboard of the real `grayctl` binary in a tmux pane, against the real fleet binaries.
+@Suite("grayctl dashboards end to end in tmux", .serialized)
+struct DashboardEndToEndTests {
+    /// After grayctl exits, the pane's shell prints its status and the terminal modes: a restored
+    /// terminal is back in canonical mode with echo.
+    static let afterExit = "; echo EXIT=$?; echo MODES $(stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' ')END; sleep 60"
+
+    static func grayctl(_ arguments: String) -> String {
+        "TERM=tmux-256color " + FleetProcesses.binaries.appendingPathComponent("grayctl").path + " " + arguments + afterExit
+    }
+
+    @Test("release: p steps the router to 5 then 10, a failing canary is rolled back to 0 on screen and at the router, q restores the terminal")
+    func promoteThenAutomaticRollback() throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        try fleet.startFleet(loadSeconds: 60)
+        let config = try fleet.config(plan: "{steps: [5, 10, 100], bake: 2s, interval: 500ms, auto_advance: false}")
+        let pane = try TmuxPane(
+            Self.grayctl("release --config \(config) --journal \(fleet.folder.path)/journal.jsonl"),
+            environment: ["GRAYCTL_ROUTER_TOKEN": "e2e-token"])
+        try pane.wait(15, for: "canary ready: p starts at 5%")
+        try pane.send("p")
+        try pane.wait(10, for: "canary 5%")
+        #expect(try fleet.weight() == 5)
+        try pane.wait(20, for: "auto-advance off: p promotes to 10%")
+        try pane.send("p")
+        try pane.wait(10, for: "canary 10%")
+        #expect(try fleet.weight() == 10)
+        let injected = Date()
+        try fleet.post("canary", "/admin/faults", #"{"error_ratio":0.5}"#)
+        let screen = try pane.wait(15, for: "ROLLED BACK")
+        #expect(Date().timeIntervalSince(injected) < 10, "rollback within the fast window's bound")
+        #expect(screen.contains("ROLLBACK 10% → 0%"))
+        #expect(try fleet.weight() == 0)
+        try pane.send("q")
+        let after = try pane.wait(10, for: "END")
+        #expect(after.contains("EXIT=3"))
+        #expect(after.contains("MODES icanon echo END"), "terminal restored: \(after)")
+        #expect(!after.contains("e2e-token"))
+    }
+
+    @Test("release: r asks, y rolls back; a resized pane redraws, a tiny one says so; q quits at once after the end")
+    func rollbackKeyAndResize() throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        try fleet.startFleet(loadSeconds: 60)
+        let config = try fleet.config(plan: "{steps: [5, 10, 100], bake: 2s, interval: 500ms, auto_advance: true}")
+        let pane = try TmuxPane(
+            Self.grayctl("release --config \(config) --journal \(fleet.folder.path)/journal.jsonl --theme light"),
+            environment: ["GRAYCTL_ROUTER_TOKEN": "e2e-token"])
+        try pane.wait(15, for: "canary 5%")
+        try pane.send("r")
+        try pane.wait(5, for: "Roll back the canary from")
+        try pane.send("y")
+        try pane.wait(10, for: "ROLLED BACK")
+        #expect(try fleet.weight() == 0)
+        try pane.resize(width: 200, height: 60)
+        try pane.wait(5, for: "200-column layout") { $0.split(separator: "\n").first.map { $0.count > 150 } ?? false }
+        try pane.resize(width: 60, height: 20)
+        try pane.wait(5, for: "terminal too small: 60×20")
+        try pane.resize(width: 80, height: 24)
+        try pane.wait(5, for: "ROLLED BACK")
+        try pane.send("q")
+        let after = try pane.wait(10, for: "END")
+        #expect(after.contains("EXIT=3"))
+        #expect(after.contains("MODES icanon echo END"))
+    }
+
+    @Test("demo: one command starts the fleet, the canary steps up by itself, f makes it fail and it is rolled back, q stops every child")
+    func demo() throws {
+        let pane = try TmuxPane(Self.grayctl("demo"), width: 120, height: 35)
+        try pane.wait(60, for: "step 0% → 5%")
+        try pane.send("f")
+        try pane.wait(20, for: "ROLLED BACK")
+        try pane.wait(5, for: "demo: canary now fails 50% of calls")
+        try pane.send("q")
+        let after = try pane.wait(15, for: "END")
+        #expect(after.contains("EXIT=3"))
+        #expect(after.contains("grayctl demo: stopping the fleet"))
+        let folder = try #require(after.split(separator: "\n").first { $0.contains("logs stay in") }.flatMap { $0.split(separator: " ").last }.map { String($0.dropLast()) })
+        for member in ["stable", "canary", "gateway", "load"] {
+            let log = (try? String(contentsOfFile: "\(folder)/\(member).log", encoding: .utf8)) ?? ""
+            #expect(!log.isEmpty || member == "load", "\(member) wrote a log")
+        }
+        #expect(!Self.running("grayctl-demo"), "no child of the demo is left running")
+    }
+
+    /// True when a process whose command line contains `text` runs.
+    static func running(_ text: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["pgrep", "-f", text]
+        process.standardOutput = FileHandle.nullDevice
+        try? process.run()
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// A detached tmux session on a private server socket, running one command in a pane of a given
+/// size: the real binary in a real terminal, driven with send-keys and read with capture-pane.
+final class TmuxPane {
+    private let socket = "grayctl-test-\(UInt32.random(in: 0...UInt32.max))"
+    private let session = "pane"
+
+    /// Starts `command` (a shell command line) with `environment` in a `width`×`height` pane.
+    init(_ command: String, width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
+        let exports = environment.map { "export \($0.key)='\($0.value)'; " }.joined()
+        try tmux(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "bash", "-c", exports + command])
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+    }
+
+    /// The pane's text now.
+    func screen() throws -> String {
+        try tmux(["capture-pane", "-p", "-t", session])
+    }
+
+    /// Types keys (tmux key names: `p`, `y`, `Space`, `Escape`).
+    func send(_ keys: String...) throws {
+        try tmux(["send-keys", "-t", session] + keys)
+    }
+
+    /// Resizes the pane's window.
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Waits up to `seconds` until the screen satisfies `condition`; returns the last screen.
+    @discardableResult
+    func wait(_ seconds: Double, for what: String, sourceLocation: SourceLocation = #_sourceLocation, until condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var text = ""
+        while Date() < deadline {
+            text = try screen()
+            if condition(text) { return text }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        Issue.record("waited \(seconds) s for \(what); the screen was:\n\(text)", sourceLocation: sourceLocation)
+        return text
+    }
+
+    /// Waits until `text` is on screen.
+    @discardableResult
+    func wait(_ seconds: Double, for text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try wait(seconds, for: "\"\(text)\"", sourceLocation: sourceLocation) { $0.contains(text) }
+    }
+
+    /// Runs tmux with posix_spawn and waitpid: Foundation's Process waits for every descriptor it
+    /// handed the child to close, and the tmux server that `new-session` forks keeps them forever.
+    @discardableResult
+    private func tmux(_ arguments: [String]) throws -> String {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).out").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawnp(&pid, "tmux", &actions, nil, argv, environ) == 0 else {
+            throw CocoaError(.executableNotLoadable)
+        }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        defer { unlink(output) }
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    }
+}
