@@ -88,7 +88,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "GrayBenchmarks",
-            dependencies: ["GrayCore"],
+            dependencies: ["GrayCore", "GrayRender"],
             swiftSettings: strictSettings
         ),
         // Reference fleet: generated gRPC code, service logic, thin executables.

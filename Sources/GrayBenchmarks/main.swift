@@ -1,23 +1,27 @@
 import Foundation
 import GrayCore
+import GrayRender
 
 /// Speed benchmarks of the core (run in release: `swift run -c release grayctl-bench ...`).
 ///
 ///     grayctl-bench parse FILE [iterations]    exposition parser: MB/s and samples/s (median run)
 ///     grayctl-bench replay FILE [iterations]   recording read + replay: seconds (median run)
+///     grayctl-bench render FILE [iterations]   one dashboard frame at 200×60 (state → cells → diff), the
+///                                              model built by replaying FILE: milliseconds (median frame)
 ///
 /// Each prints one JSON line, so scripts/bench-parsers.sh and scripts/bench-replay.sh can compare.
 enum Benchmarks {
     static func main() {
         let arguments = CommandLine.arguments
         guard arguments.count >= 3, let data = FileManager.default.contents(atPath: arguments[2]) else {
-            fail("usage: grayctl-bench parse|replay FILE [iterations]")
+            fail("usage: grayctl-bench parse|replay|render FILE [iterations]")
         }
         let iterations = arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5
         switch arguments[1] {
         case "parse": parse(data, iterations: iterations)
         case "replay": replay(data, iterations: iterations)
-        default: fail("unknown benchmark \(arguments[1]): expected parse or replay")
+        case "render": render(data, frames: iterations)
+        default: fail("unknown benchmark \(arguments[1]): expected parse, replay or render")
         }
     }
 
@@ -54,6 +58,29 @@ enum Benchmarks {
             }
         }
         print(#"{"benchmark":"replay","bytes":\#(data.count),"lines":\#(lines),"verdict":"\#(verdict)","seconds":\#(Format.fixed(seconds, 3))}"#)
+    }
+
+    /// Frames of a dashboard whose model replayed the whole recording: each frame is a clock tick,
+    /// a full render at 200×60 and the diff against the previous frame (what the terminal redraws).
+    static func render(_ data: Data, frames: Int) {
+        guard let recording = try? RecordingReader.read(String(decoding: data, as: UTF8.self)) else { fail("unreadable recording") }
+        let config = GrayConfig()
+        var model = DashboardModel(mode: .release, service: "order-service", plan: config.plan, gates: config.gates, themeName: "dark")
+        _ = ReplayRunner.run(recording, config: config) { state, decisions in
+            _ = model.update(.released(state))
+            for decision in decisions { _ = model.update(.decided(decision)) }
+        }
+        var previous: Screen?
+        var changed = 0
+        var tick = model.now
+        let seconds = median(frames) {
+            tick += 0.5
+            _ = model.update(.ticked(now: tick, epoch: 1_795_608_000 + tick))
+            let screen = DashboardView.render(model, width: 200, height: 60, glyphs: .unicode)
+            changed = screen.changedCells(since: previous).count
+            previous = screen
+        }
+        print(#"{"benchmark":"render","size":"200x60","frames":\#(frames),"changed_cells_last":\#(changed),"ms_per_frame":\#(Format.fixed(seconds * 1000, 3))}"#)
     }
 
     /// The median wall time of `iterations` runs of `body`, in seconds.

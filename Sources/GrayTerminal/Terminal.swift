@@ -103,13 +103,8 @@ public final class Terminal {
     /// Draws `screen`, writing only the cells that differ from the last one drawn.
     public func draw(_ screen: Screen) {
         guard let window else { return }
-        let full = previous.map { $0.width != screen.width || $0.height != screen.height } ?? true
-        for y in 0..<screen.height {
-            for x in 0..<screen.width {
-                let cell = screen[x, y]
-                if !full, let previous, previous[x, y] == cell { continue }
-                put(cell, x: x, y: y, in: window)
-            }
+        for index in screen.changedCells(since: previous) {
+            put(screen.cells[index], x: index % screen.width, y: index / screen.width, in: window)
         }
         previous = screen
         wnoutrefresh(window)

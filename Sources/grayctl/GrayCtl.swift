@@ -9,7 +9,11 @@ struct GrayCtl: AsyncParsableCommand {
             grayctl judges a canary by its error ratio, latency, circuit breakers and health, steps its \
             traffic weight through a plan (5 → 10 → 25 → 50 → 100 by default) and rolls back when a gate trips.
 
-            Exit status: 0 promoted (or still progressing healthy), 3 rolled back, 2 bad input or configuration.
+            Start with `grayctl demo` (a local fleet in the dashboard), then `grayctl release --config grayctl.yaml` \
+            against your own. `grayctl watch` is read-only; `grayctl replay` judges a recording offline.
+
+            Exit status: 0 promoted (or still progressing healthy), 3 rolled back, 2 bad input or configuration, \
+            4 interrupted or unfinished.
             """,
         subcommands: [ReleaseCommand.self, WatchCommand.self, DemoCommand.self, ReplayCommand.self]
     )

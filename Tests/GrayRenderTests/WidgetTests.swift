@@ -58,3 +58,19 @@ struct WidgetTests {
         #expect(screen.text == "+ gates ---+\n|          |\n+----------+\n")
     }
 }
+
+@Suite("screen diff")
+struct ScreenDiffTests {
+    @Test("only changed cells are redrawn; a new size redraws everything")
+    func changedCells() {
+        var before = Screen(width: 4, height: 2)
+        before.put("ab", x: 0, y: 0)
+        var after = before
+        after.put("X", x: 1, y: 1)
+        after.put("a", x: 0, y: 0, style: Style(.alert))
+        #expect(after.changedCells(since: before) == [0, 5])
+        #expect(after.changedCells(since: nil).count == 8)
+        #expect(after.changedCells(since: Screen(width: 3, height: 2)).count == 8)
+        #expect(after.changedCells(since: after).isEmpty)
+    }
+}

@@ -62,6 +62,17 @@ public struct Screen: Equatable, Sendable {
         }
     }
 
+    /// Indexes (row-major) of the cells that differ from `previous`; every cell when the sizes
+    /// differ or there is no previous screen. What a terminal must redraw.
+    public func changedCells(since previous: Screen?) -> [Int] {
+        guard let previous, previous.width == width, previous.height == height else { return Array(cells.indices) }
+        var changed: [Int] = []
+        for index in cells.indices where cells[index] != previous.cells[index] {
+            changed.append(index)
+        }
+        return changed
+    }
+
     /// Row `y` as text, trailing spaces kept.
     public func line(_ y: Int) -> String {
         String(cells[(y * width)..<((y + 1) * width)].map(\.character))

@@ -1,0 +1,39 @@
+"""Fault onset → router weight 0: the canary (at 50%, 200 req/s through the gateway) starts failing
+50% of its calls; how long until the gateway reads weight 0. grayctl release --headless polls every
+0.5 s with the default gates. Prints each run and the median (JSON last line)."""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchfleet import BIN, TOKEN, Fleet, wait_until  # noqa: E402
+
+runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+times = []
+for run in range(runs):
+    fleet = Fleet(load_seconds=60)
+    try:
+        config = fleet.config("{steps: [50, 100], bake: 10m, interval: 500ms}")
+        grayctl = subprocess.Popen(
+            [os.path.join(BIN, "grayctl"), "release", "--headless", "--config", config, "--max-duration", "50",
+             "--journal", os.path.join(fleet.folder, "journal.jsonl")],
+            env={**os.environ, "GRAYCTL_ROUTER_TOKEN": TOKEN}, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if wait_until(lambda: fleet.weight() == 50, 20) is None:
+            sys.exit("grayctl did not reach 50%")
+        time.sleep(5)
+        onset = time.monotonic()
+        fleet.fault({"error_ratio": 0.5})
+        landed = wait_until(lambda: fleet.weight() == 0, 30)
+        if landed is None:
+            sys.exit("no rollback within 30 s")
+        output, _ = grayctl.communicate(timeout=20)
+        reason = [json.loads(line) for line in output.splitlines() if '"rollback"' in line][0]["reason"]
+        times.append(landed - onset)
+        print(f"run {run + 1}: {landed - onset:.2f} s ({reason})", file=sys.stderr)
+    finally:
+        fleet.stop()
+print(json.dumps({"benchmark": "fault_to_weight_0", "interval_s": 0.5, "runs": [round(t, 3) for t in times],
+                  "median_s": round(statistics.median(times), 3)}))
