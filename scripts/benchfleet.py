@@ -8,7 +8,7 @@ import tempfile
 import time
 import urllib.request
 
-BIN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".build", "release")
+BIN = os.environ.get("GRAYCTL_BIN") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".build", "release")
 TOKEN = "bench-token"
 
 

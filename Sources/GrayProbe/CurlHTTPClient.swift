@@ -47,10 +47,29 @@ public final class CurlHTTPClient: @unchecked Sendable {
         return try result.get()
     }
 
+    /// Sends `request` and hands the body to `onData` as it arrives, until the server ends the
+    /// response, `onData` returns false, or `shouldStop` (asked at least once a second) returns
+    /// true. The answer's body is empty; stopping by the caller is not an error. For long-lived
+    /// streams (gRPC health `Watch`): give the request no total timeout.
+    public func stream(
+        _ request: HTTPRequest, onData: @escaping @Sendable (UnsafeRawBufferPointer) -> Bool, shouldStop: @escaping @Sendable () -> Bool
+    ) async throws(ProbeError) -> HTTPResponse {
+        let result: Result<HTTPResponse, ProbeError> = await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: self.perform(request, onData: onData, shouldStop: shouldStop))
+            }
+        }
+        return try result.get()
+    }
+
     /// Runs one exchange on the calling thread (the client's queue).
-    private func perform(_ request: HTTPRequest) -> Result<HTTPResponse, ProbeError> {
+    private func perform(
+        _ request: HTTPRequest, onData: ((UnsafeRawBufferPointer) -> Bool)? = nil, shouldStop: (() -> Bool)? = nil
+    ) -> Result<HTTPResponse, ProbeError> {
         curl_easy_reset(handle)
         let sink = ResponseSink()
+        sink.onData = onData
+        sink.shouldStop = shouldStop
         let sinkPointer = Unmanaged.passRetained(sink)
         defer { sinkPointer.release() }
         var headerList: UnsafeMutablePointer<curl_slist>?
@@ -87,10 +106,15 @@ public final class CurlHTTPClient: @unchecked Sendable {
                 _ = grayctl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             }
         }
+        if shouldStop != nil {
+            grayctl_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+            grayctl_easy_setopt_xferinfo_callback(handle, curlProgress)
+            grayctl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, sinkPointer.toOpaque())
+        }
         let code = curl_easy_perform(handle)
         var total = 0.0
         grayctl_easy_getinfo_double(handle, CURLINFO_TOTAL_TIME, &total)
-        guard code == CURLE_OK else {
+        guard code == CURLE_OK || sink.stoppedByCaller else {
             let message = String(cString: curl_easy_strerror(code))
             return .failure(.transport(url: request.url, code: Int(code.rawValue), message: message))
         }
@@ -104,6 +128,12 @@ public final class CurlHTTPClient: @unchecked Sendable {
 final class ResponseSink {
     var body: [UInt8] = []
     var headers: [(String, String)] = []
+    /// Streaming: receives the body instead of `body`; false stops the transfer.
+    var onData: ((UnsafeRawBufferPointer) -> Bool)?
+    /// Streaming: asked from curl's progress callback; true stops the transfer.
+    var shouldStop: (() -> Bool)?
+    /// True once the caller stopped the transfer (curl then reports an abort, which is no error).
+    var stoppedByCaller = false
 
     func header(line: String) {
         if line.hasPrefix("HTTP/") {
@@ -120,8 +150,24 @@ final class ResponseSink {
 private let curlWrite: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in
     guard let data, let user else { return 0 }
     let sink = Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue()
-    sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size * count))
+    let bytes = UnsafeRawBufferPointer(start: data, count: size * count)
+    if let onData = sink.onData {
+        guard onData(bytes) else {
+            sink.stoppedByCaller = true
+            return 0
+        }
+    } else {
+        sink.body.append(contentsOf: bytes)
+    }
     return size * count
+}
+
+private let curlProgress: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> Int32 = { user, _, _, _, _ in
+    guard let user else { return 0 }
+    let sink = Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue()
+    guard sink.shouldStop?() == true else { return 0 }
+    sink.stoppedByCaller = true
+    return 1
 }
 
 private let curlHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in

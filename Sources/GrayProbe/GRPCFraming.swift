@@ -16,6 +16,21 @@ enum GRPCFraming {
         return Array(body[5..<5 + length])
     }
 
+    /// Removes and returns every complete message at the front of `buffer` (a stream's bytes so
+    /// far); an incomplete one stays for the next call.
+    static func takeMessages(from buffer: inout [UInt8]) -> [[UInt8]] {
+        var messages: [[UInt8]] = []
+        var start = 0
+        while buffer.count - start >= 5 {
+            let length = Int(buffer[start + 1]) << 24 | Int(buffer[start + 2]) << 16 | Int(buffer[start + 3]) << 8 | Int(buffer[start + 4])
+            guard buffer.count - start >= 5 + length else { break }
+            messages.append(Array(buffer[(start + 5)..<(start + 5 + length)]))
+            start += 5 + length
+        }
+        buffer.removeFirst(start)
+        return messages
+    }
+
     /// Decodes `%XX` escapes (`grpc-message` is percent-encoded UTF-8).
     static func percentDecoded(_ text: String) -> String {
         var bytes: [UInt8] = []

@@ -18,8 +18,8 @@ public struct GRPCHealthClient: Sendable {
         public var error: ProbeError?
     }
 
-    private let http: CurlHTTPClient
-    private let baseURL: String
+    let http: CurlHTTPClient
+    let baseURL: String
 
     /// A client for the gRPC server at `address` (`host:port`), cleartext h2c or TLS with `tls`.
     public init(address: String, tls: ProbeTLS? = nil) {

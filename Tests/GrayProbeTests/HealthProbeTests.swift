@@ -158,4 +158,73 @@ struct HealthProbeTests {
         #expect(denied.status == 401)
         try await service.stop()
     }
+
+    @Test("Watch against the reference service: SERVING, then NOT_SERVING when it drains, then the server ends the stream")
+    func watchReference() async throws {
+        let service = try await ReferenceService.start()
+        let client = GRPCHealthClient(address: "127.0.0.1:\(service.ports.grpc)")
+        let seen = Statuses()
+        let watching = Task { await client.watch(onStatus: { seen.append($0) }) }
+        try await seen.wait(for: 1)
+        #expect(seen.all == [.serving])
+        try await service.stop()
+        let end = await watching.value
+        #expect(seen.all == [.serving, .notServing])
+        guard case .grpcStatus = end else {
+            Issue.record("expected the server to end the stream with a grpc-status, got \(String(describing: end))")
+            return
+        }
+    }
+
+    @Test("Watch against Python grpcio-health-checking: NOT_SERVING, then SERVING on change; the caller stops it")
+    func watchPython() async throws {
+        let (child, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/health_server.py").path])
+        defer { child.stop() }
+        let client = GRPCHealthClient(address: "127.0.0.1:\(port)")
+        let seen = Statuses()
+        let watching = Task { await client.watch(service: "order.v1.OrderService", onStatus: { seen.append($0) && $0 != .serving }) }
+        try await seen.wait(for: 1)
+        child.input.fileHandleForWriting.write(Data("serving\n".utf8))
+        let end = await watching.value
+        #expect(seen.all == [.notServing, .serving])
+        #expect(end == nil, "stopped by the caller, not an error")
+    }
+
+    @Test("a silent Watch stream still stops within about a second of isStopped turning true")
+    func watchStops() async throws {
+        let service = try await ReferenceService.start()
+        let client = GRPCHealthClient(address: "127.0.0.1:\(service.ports.grpc)")
+        let seen = Statuses()
+        let stop = Statuses()
+        let watching = Task { await client.watch(onStatus: { seen.append($0) }, isStopped: { !stop.all.isEmpty }) }
+        try await seen.wait(for: 1)
+        let clock = ContinuousClock()
+        let asked = clock.now
+        _ = stop.append(.unknown)
+        #expect(await watching.value == nil)
+        #expect(clock.now - asked < .seconds(3))
+        try await service.stop()
+    }
+}
+
+/// Statuses seen by a Watch callback (another thread), with a bounded wait.
+final class Statuses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [HealthStatus] = []
+
+    var all: [HealthStatus] { lock.withLock { seen } }
+
+    /// Records `status`; true (keep watching).
+    func append(_ status: HealthStatus) -> Bool {
+        lock.withLock { seen.append(status) }
+        return true
+    }
+
+    /// Waits up to 5 s for `count` statuses.
+    func wait(for count: Int) async throws {
+        for _ in 0..<250 where all.count < count {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(all.count >= count, "statuses seen: \(all)")
+    }
 }

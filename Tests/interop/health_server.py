@@ -2,7 +2,8 @@
 """A gRPC health server from Python grpcio + grpcio-health-checking, for GrayProbeTests.
 
 Serves on 127.0.0.1 (a free port, printed on the first line): "" SERVING,
-"order.v1.OrderService" NOT_SERVING. Exits when stdin closes, or after 120 s at most.
+"order.v1.OrderService" NOT_SERVING; a line "serving" on stdin makes it SERVING (Watch streams see
+the change). Exits when stdin closes, or after 120 s at most.
 """
 import sys
 import threading
@@ -22,7 +23,14 @@ def main():
     server.start()
     print(port, flush=True)
     done = threading.Event()
-    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+
+    def read_commands():
+        for line in sys.stdin:
+            if line.strip() == "serving":
+                servicer.set("order.v1.OrderService", health_pb2.HealthCheckResponse.SERVING)
+        done.set()
+
+    threading.Thread(target=read_commands, daemon=True).start()
     done.wait(timeout=120)
     server.stop(grace=0)
 

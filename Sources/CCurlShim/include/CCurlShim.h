@@ -12,6 +12,8 @@ CURLcode grayctl_easy_setopt_pointer(CURL *handle, CURLoption option, void *valu
 CURLcode grayctl_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value);
 CURLcode grayctl_easy_setopt_write_callback(CURL *handle, CURLoption option,
                                             size_t (*callback)(char *, size_t, size_t, void *));
+CURLcode grayctl_easy_setopt_xferinfo_callback(CURL *handle,
+                                               int (*callback)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t));
 CURLcode grayctl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode grayctl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLMcode grayctl_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
