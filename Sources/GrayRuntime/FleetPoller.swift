@@ -2,7 +2,7 @@ public import GrayCore
 public import GrayProbe
 
 /// One poll round of the fleet: health of both versions, scrapes of router, stable and canary,
-/// the canary's breakers and the router's weight, all at once; every failure becomes an `error`
+/// both versions' breakers and the router's weight, all at once; every failure becomes an `error`
 /// entry. Only configured endpoints are polled.
 public struct FleetPoller: Sendable {
     private let health: [Target: GRPCHealthClient]
@@ -39,7 +39,7 @@ public struct FleetPoller: Sendable {
                 if let reader = admin[target] {
                     group.addTask { [order] in (order, await reader.metrics()) }
                     order += 1
-                    if target == .canary {
+                    if target != .router {
                         group.addTask { [order] in (order, await reader.breakers()) }
                         order += 1
                     }
@@ -59,6 +59,6 @@ public struct FleetPoller: Sendable {
         if result.status == .unreachable, let error = result.error {
             return .error(target, endpoint: "health", message: error.description)
         }
-        return .health(target, result.status)
+        return .health(target, result.status, latency: result.seconds)
     }
 }

@@ -11,6 +11,7 @@ struct RecordingTests {
         let lines = [
             RecordLine(t: 0, entry: .metrics(.canary, body: "up 1\nx{a=\"b \\\"q\\\"\"} 2\n")),
             RecordLine(t: 0.5, entry: .health(.canary, .notServing)),
+            RecordLine(t: 0.5, entry: .health(.stable, .serving, latency: 0.0015)),
             RecordLine(t: 1, entry: .breakers(.canary, body: breakers)),
             RecordLine(t: 1, entry: .weight(10, generation: "7")),
             RecordLine(t: 2, entry: .error(.router, endpoint: "metrics", message: "timed out ☹")),
@@ -28,7 +29,7 @@ struct RecordingTests {
     @Test("unknown kinds and fields are ignored; a truncated last line is dropped with a warning")
     func tolerance() throws {
         let text = Self.header + "\n"
-            + #"{"t":0,"kind":"health","target":"canary","status":"SERVING","latency_ms":3}"# + "\n"
+            + #"{"t":0,"kind":"health","target":"canary","status":"SERVING","zone":"a"}"# + "\n"
             + #"{"t":1,"kind":"trace","span":"x"}"# + "\n"
             + #"{"t":2,"kind":"health","target":"canary","sta"#
         let recording = try RecordingReader.read(text)

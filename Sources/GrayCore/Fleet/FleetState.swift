@@ -11,6 +11,8 @@ public struct FleetState: Sendable {
         public var since: Double
         /// When it was last checked.
         public var checkedAt: Double
+        /// How long the last check took (seconds), when known.
+        public var latency: Double?
     }
 
     /// The last breakers read of a target.
@@ -82,8 +84,9 @@ public struct FleetState: Sendable {
         switch observation {
         case .metrics(let target, let exposition):
             applyMetrics(target, exposition, at: time)
-        case .health(let target, let status):
+        case .health(let target, let status, let latency):
             applyHealth(target, status, at: time)
+            health[target]?.latency = latency
         case .breakers(let target, let list):
             breakers[target] = BreakersView(breakers: list, readAt: time)
         case .weight(let weight, let generation):

@@ -3,8 +3,8 @@
 public enum Observation: Equatable, Sendable {
     /// A scrape of `/metrics`, already parsed.
     case metrics(Target, Exposition)
-    /// A gRPC health answer.
-    case health(Target, HealthStatus)
+    /// A gRPC health answer and how long the check took (seconds), when known.
+    case health(Target, HealthStatus, latency: Double? = nil)
     /// A read of `/admin/breakers`.
     case breakers(Target, [BreakerStatus])
     /// The router's canary weight as read back.

@@ -2,8 +2,8 @@
 public enum RecordEntry: Equatable, Sendable {
     /// A `/metrics` scrape: the exposition text as served.
     case metrics(Target, body: String)
-    /// A gRPC health answer.
-    case health(Target, HealthStatus)
+    /// A gRPC health answer and, on live runs, how long the check took (seconds).
+    case health(Target, HealthStatus, latency: Double? = nil)
     /// A `/admin/breakers` read: the JSON document as served.
     case breakers(Target, body: JSONValue)
     /// The router's canary weight as read back.
@@ -23,8 +23,8 @@ public enum RecordEntry: Equatable, Sendable {
             } catch {
                 return .failed(target, endpoint: "metrics", message: "bad exposition: \(error)")
             }
-        case .health(let target, let status):
-            return .health(target, status)
+        case .health(let target, let status, let latency):
+            return .health(target, status, latency: latency)
         case .breakers(let target, let body):
             do {
                 return .breakers(target, try BreakersDecoder.decode(body))

@@ -121,7 +121,7 @@ public enum RecordingReader {
                     line: line, field: "status",
                     expected: "SERVING, NOT_SERVING, UNKNOWN, SERVICE_UNKNOWN or UNREACHABLE")
             }
-            return .health(try target(), status)
+            return .health(try target(), status, latency: value["latency_ms"]?.number.map { $0 / 1000 })
         case "breakers":
             guard let body = value["body"], case .object = body else {
                 throw .badField(line: line, field: "body", expected: "the /admin/breakers JSON object")

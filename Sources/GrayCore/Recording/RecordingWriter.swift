@@ -20,8 +20,9 @@ public enum RecordingWriter {
         switch line.entry {
         case .metrics(let target, let body):
             object = ["kind": .string("metrics"), "target": .string(target.rawValue), "body": .string(body)]
-        case .health(let target, let status):
+        case .health(let target, let status, let latency):
             object = ["kind": .string("health"), "target": .string(target.rawValue), "status": .string(status.rawValue)]
+            if let latency { object["latency_ms"] = .number((latency * 1000 * 10).rounded() / 10) }
         case .breakers(let target, let body):
             object = ["kind": .string("breakers"), "target": .string(target.rawValue), "body": body]
         case .weight(let weight, let generation):

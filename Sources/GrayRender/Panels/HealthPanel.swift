@@ -29,6 +29,7 @@ struct HealthPanel: Widget {
                 text += ": " + failure.message
             } else {
                 text += " · checked " + (context.age(view.checkedAt).map(TimeText.age) ?? "?") + " ago"
+                if let latency = view.latency { text += " in " + Format.milliseconds(latency) }
             }
             screen.put(text, in: inner, row: row, style: context.style(Style(role, bold: view.status != .serving), readAt: view.checkedAt))
         }
