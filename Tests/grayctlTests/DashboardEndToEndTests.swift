@@ -13,15 +13,20 @@ struct DashboardEndToEndTests {
         "TERM=tmux-256color " + FleetProcesses.binaries.appendingPathComponent("grayctl").path + " " + arguments + afterExit
     }
 
+    /// Starts `fleet` with load and `grayctl release` against it (plan 5 → 10 → 100) in a pane.
+    static func release(on fleet: FleetProcesses, autoAdvance: Bool, extra: String = "") throws -> TmuxPane {
+        try fleet.startFleet(loadSeconds: 60)
+        let config = try fleet.config(plan: "{steps: [5, 10, 100], bake: 2s, interval: 500ms, auto_advance: \(autoAdvance)}")
+        return try TmuxPane(
+            grayctl("release --config \(config) --journal \(fleet.folder.path)/journal.jsonl \(extra)"),
+            environment: ["GRAYCTL_ROUTER_TOKEN": "e2e-token"])
+    }
+
     @Test("release: p steps the router to 5 then 10, a failing canary is rolled back to 0 on screen and at the router, q restores the terminal")
     func promoteThenAutomaticRollback() throws {
         let fleet = try FleetProcesses()
         defer { fleet.stop() }
-        try fleet.startFleet(loadSeconds: 60)
-        let config = try fleet.config(plan: "{steps: [5, 10, 100], bake: 2s, interval: 500ms, auto_advance: false}")
-        let pane = try TmuxPane(
-            Self.grayctl("release --config \(config) --journal \(fleet.folder.path)/journal.jsonl"),
-            environment: ["GRAYCTL_ROUTER_TOKEN": "e2e-token"])
+        let pane = try Self.release(on: fleet, autoAdvance: false)
         try pane.wait(15, for: "canary ready: p starts at 5%")
         try pane.send("p")
         try pane.wait(10, for: "canary 5%")
@@ -47,11 +52,7 @@ struct DashboardEndToEndTests {
     func rollbackKeyAndResize() throws {
         let fleet = try FleetProcesses()
         defer { fleet.stop() }
-        try fleet.startFleet(loadSeconds: 60)
-        let config = try fleet.config(plan: "{steps: [5, 10, 100], bake: 2s, interval: 500ms, auto_advance: true}")
-        let pane = try TmuxPane(
-            Self.grayctl("release --config \(config) --journal \(fleet.folder.path)/journal.jsonl --theme light"),
-            environment: ["GRAYCTL_ROUTER_TOKEN": "e2e-token"])
+        let pane = try Self.release(on: fleet, autoAdvance: true, extra: "--theme light")
         try pane.wait(15, for: "canary 5%")
         try pane.send("r")
         try pane.wait(5, for: "Roll back the canary from")
