@@ -33,17 +33,20 @@ public final class DashboardLoop: @unchecked Sendable {
     ///   - model: The starting model.
     ///   - themes: The themes `t` cycles through; `theme` is the first.
     ///   - colorEnabled: False for `NO_COLOR`.
+    ///   - onStart: Called once the terminal is open (start polling here: nothing happens to a
+    ///     release when the terminal cannot be opened).
     ///   - onCommand: Called on the loop's thread for requests and faults.
     /// - Returns: The model at the end.
     /// - Throws: ``TerminalError`` when the terminal cannot be opened.
     public func run(
-        model: DashboardModel, theme: Theme, themes: ThemeCatalog, colorEnabled: Bool,
+        model: DashboardModel, theme: Theme, themes: ThemeCatalog, colorEnabled: Bool, onStart: @escaping @Sendable () -> Void,
         onCommand: @escaping @Sendable (DashboardCommand) -> Void
     ) async throws -> DashboardModel {
         try await withCheckedThrowingContinuation { continuation in
             let thread = Thread {
                 do {
                     let terminal = try Terminal(theme: theme, colorEnabled: colorEnabled)
+                    onStart()
                     let final = self.loop(terminal: terminal, model: model, themes: themes, onCommand: onCommand)
                     terminal.close()
                     continuation.resume(returning: final)

@@ -82,7 +82,7 @@ struct LiveSession {
             engine: engine, poller: poller, router: router, journal: journal, outputs: outputs,
             interval: configuration.plan.interval, actor: operatorName)
         let maxDuration = options.maxDuration
-        let task = Task { await runner.run(maxDuration: maxDuration, untilDone: false) }
+        let polling = PollingTask()
         let signals = OnSignals { dashboard.stop() }
         signals.install()
         readVersions(into: dashboard)
@@ -92,7 +92,8 @@ struct LiveSession {
         let faults = faults
         do {
             _ = try await dashboard.run(
-                model: model, theme: theme, themes: themes, colorEnabled: environment["NO_COLOR"].map(\.isEmpty) ?? true
+                model: model, theme: theme, themes: themes, colorEnabled: environment["NO_COLOR"].map(\.isEmpty) ?? true,
+                onStart: { polling.start { await runner.run(maxDuration: maxDuration, untilDone: false) } }
             ) { command in
                 switch command {
                 case .request(let action): Task { await runner.request(action, by: operatorName) }
@@ -101,11 +102,9 @@ struct LiveSession {
                 }
             }
         } catch let error as TerminalError {
-            task.cancel()
             throw InputError("\(error)")
         }
-        task.cancel()
-        let outcome = await task.value
+        guard let outcome = await polling.stop() else { throw InputError("the dashboard closed before polling started") }
         withExtendedLifetime(signals) {}
         report(outcome)
         return outcome
@@ -154,5 +153,25 @@ struct LiveSession {
                 + (journal.map { "Its journal is \($0.path); run again with --new-release to start over.\n" } ?? "\n")
         }
         InputFiles.write(line)
+    }
+}
+
+/// The release loop's task, started by the dashboard once the terminal is open.
+final class PollingTask: @unchecked Sendable {
+    private let lock = NSLock()
+    private var task: Task<ReleaseRunner.Outcome, Never>?
+
+    /// Starts `body` (once).
+    func start(_ body: @escaping @Sendable () async -> ReleaseRunner.Outcome) {
+        lock.withLock {
+            if task == nil { task = Task { await body() } }
+        }
+    }
+
+    /// Cancels the loop and returns how it ended (nil if it never started).
+    func stop() async -> ReleaseRunner.Outcome? {
+        guard let task = lock.withLock({ self.task }) else { return nil }
+        task.cancel()
+        return await task.value
     }
 }

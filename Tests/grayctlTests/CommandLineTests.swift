@@ -90,4 +90,27 @@ struct CommandLineTests {
             #expect(run.stdout.contains(phrase))
         }
     }
+
+    @Test("the dashboard refuses a missing terminal, an unknown theme and a bad theme file with exit 2, before polling anything", arguments: [
+        (["watch", "--config", "fixtures/configs/full.yaml"],
+         "grayctl: the dashboard needs a terminal on standard input and output; use --headless for JSON events (CI, pipes)"),
+        (["watch", "--config", "fixtures/configs/full.yaml", "--theme", "nope"],
+         "grayctl: --theme nope: no theme \"nope\": available are dark, high-contrast, light, monochrome"),
+        (["watch", "--config", "fixtures/configs/full.yaml", "--theme", "fixtures/themes-bad/typo.theme"],
+         "grayctl: --theme fixtures/themes-bad/typo.theme: fixtures/themes-bad/typo.theme:3: key gate_pass: \"grene\" is not a colour"),
+    ])
+    func dashboardRefusals(arguments: [String], message: String) throws {
+        let run = try Self.grayctl(arguments)
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix(message), "stderr: \(run.stderr)")
+    }
+
+    @Test("the top-level help names every command and the demo first")
+    func topHelp() throws {
+        let run = try Self.grayctl("--help")
+        #expect(run.status == 0)
+        for phrase in ["grayctl demo", "release", "watch", "replay", "Exit status:"] {
+            #expect(run.stdout.contains(phrase), "help lacks \(phrase)")
+        }
+    }
 }
