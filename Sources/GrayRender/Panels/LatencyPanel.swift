@@ -24,7 +24,8 @@ struct LatencyPanel: Widget {
             Sparkline(values: series[index], maximum: scale, style: style, glyphs: context.glyphs)
                 .draw(in: Rect(x: column, y: inner.y + index * 2, width: width, height: 1), on: &screen)
         }
-        let limit = "limit \(Format.milliseconds(model.gates.maxLatency)) · bars 0–\(Format.milliseconds(scale)) · window \(Format.seconds(model.gates.window))"
+        var limit = "limit \(Format.milliseconds(model.gates.maxLatency)) · window \(Format.seconds(model.gates.window))"
+        if scale > model.gates.maxLatency { limit += " · bars to \(Format.milliseconds(scale))" }
         screen.put(limit + context.staleSuffix(readAt), in: inner, row: 4, style: Style(.limit))
     }
 }
