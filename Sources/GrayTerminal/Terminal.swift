@@ -118,12 +118,17 @@ public final class Terminal {
         if cell.style.dim { attr |= grayctl_attr_dim() }
         if cell.style.reverse { attr |= grayctl_attr_reverse() }
         var scalar = cell.character.unicodeScalars.first?.value ?? 32
-        if !unicode, scalar > 0x7E { scalar = 0x3F }
+        if !unicode, scalar > 0x7E { scalar = Self.asciiFallback[scalar] ?? 0x3F }
         var characters: [wchar_t] = [wchar_t(scalar), 0]
         var complex = cchar_t()
         setcchar(&complex, &characters, attr, base.pair, nil)
         mvwadd_wch(window, Int32(y), Int32(x), &complex)
     }
+
+    /// Plain stand-ins for the punctuation grayctl's texts use, on terminals without UTF-8.
+    private static let asciiFallback: [UInt32: UInt32] = [
+        0x00B7: 0x2D, 0x2192: 0x3E, 0x2265: 0x3E, 0x2264: 0x3C, 0x2013: 0x2D, 0x2026: 0x2E, 0x00D7: 0x78,
+    ]
 
     /// Waits up to `milliseconds` for a key or a resize.
     public func read(timeoutMilliseconds milliseconds: Int) -> TerminalInput? {

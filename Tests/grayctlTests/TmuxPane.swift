@@ -7,9 +7,10 @@ final class TmuxPane {
     private let socket = "grayctl-test-\(UInt32.random(in: 0...UInt32.max))"
     private let session = "pane"
 
-    /// Starts `command` (a shell command line) with `environment` in a `width`×`height` pane.
+    /// Starts `command` (a shell command line) with `environment` in a `width`×`height` pane, in a
+    /// UTF-8 locale whatever the caller's.
     init(_ command: String, width: Int = 100, height: Int = 30, environment: [String: String] = [:]) throws {
-        let exports = environment.map { "export \($0.key)='\($0.value)'; " }.joined()
+        let exports = (["LANG": "C.UTF-8"].merging(environment) { $1 }).map { "export \($0.key)='\($0.value)'; " }.joined()
         try tmux(["new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "bash", "-c", exports + command])
     }
 
@@ -63,7 +64,7 @@ final class TmuxPane {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
+        let argv = (["tmux", "-u", "-L", socket] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         guard posix_spawnp(&pid, "tmux", &actions, nil, argv, environ) == 0 else {
