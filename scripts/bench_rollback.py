@@ -3,6 +3,7 @@
 0.5 s with the default gates. Prints each run and the median (JSON last line)."""
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -23,7 +24,7 @@ for run in range(runs):
             env={**os.environ, "GRAYCTL_ROUTER_TOKEN": TOKEN}, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         if wait_until(lambda: fleet.weight() == 50, 20) is None:
             sys.exit("grayctl did not reach 50%")
-        time.sleep(5)
+        time.sleep(5 + random.uniform(0, 0.5))  # fault onset at a random phase of the poll interval
         onset = time.monotonic()
         fleet.fault({"error_ratio": 0.5})
         landed = wait_until(lambda: fleet.weight() == 0, 30)
