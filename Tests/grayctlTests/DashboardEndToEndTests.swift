@@ -71,6 +71,24 @@ struct DashboardEndToEndTests {
         #expect(after.contains("MODES icanon echo END"))
     }
 
+    @Test("Ctrl-C mid-release restores the terminal and leaves the weight where it was (exit 4); TERM=dumb is refused (exit 2)")
+    func interruptAndDumbTerminal() throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        let pane = try Self.release(on: fleet, autoAdvance: true)
+        try pane.wait(15, for: "canary 5%")
+        try pane.send("C-c")
+        let after = try pane.wait(10, for: "END")
+        #expect(after.contains("EXIT=4"))
+        #expect(after.contains("MODES icanon echo END"))
+        #expect(after.contains("the release is still in flight at 5%"))
+        #expect(try fleet.weight() == 5)
+        let dumb = try TmuxPane(Self.grayctl("watch --config \(try fleet.config())").replacingOccurrences(of: "TERM=tmux-256color", with: "TERM=dumb"))
+        let refused = try dumb.wait(10, for: "END")
+        #expect(refused.contains("TERM=dumb cannot address the cursor"))
+        #expect(refused.contains("EXIT=2"))
+    }
+
     @Test("demo: one command starts the fleet, the canary steps up by itself, f makes it fail and it is rolled back, q stops every child")
     func demo() throws {
         let pane = try TmuxPane(Self.grayctl("demo"), width: 120, height: 35)
