@@ -35,7 +35,7 @@ public struct DrainableServer: Sendable {
     ///   - drainTimeout: seconds open RPCs get; then everything left is cancelled.
     public func run(
         whenListening: @escaping @Sendable () async throws -> Void, drainSignal: AsyncStream<Void>,
-        onDrain: @escaping @Sendable () -> Void, drainTimeout: Double, log: @escaping @Sendable (String) -> Void
+        onDrain: @escaping @Sendable () async -> Void, drainTimeout: Double, log: @escaping @Sendable (String) -> Void
     ) async throws {
         try await withThrowingTaskGroup(of: Finished.self) { group in
             let grpc = serveGRPC
@@ -57,7 +57,7 @@ public struct DrainableServer: Sendable {
             try await whenListening()
             for await _ in drainSignal { break }
             log("draining: not ready, open RPCs get \(drainTimeout) s")
-            onDrain()
+            await onDrain()
             beginGracefulShutdown()
             group.addTask {
                 try? await Task.sleep(for: .milliseconds(Int(drainTimeout * 1000)))

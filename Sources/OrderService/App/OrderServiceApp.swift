@@ -137,7 +137,7 @@ public final class OrderServiceApp: Sendable {
             onDrain: {
                 routes.ready.set(false)
                 health.setAll(.notServing)
-                health.finishWatchers()
+                await health.finishWatchers()
             },
             drainTimeout: configuration.drainTimeout, log: log)
     }

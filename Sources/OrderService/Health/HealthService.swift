@@ -28,12 +28,14 @@ public struct HealthService: Grpc_Health_V1_Health.SimpleServiceProtocol {
     ) async throws {
         let (stream, stop) = store.watch(request.service)
         // The server only signals cancellation; without this handler a watch would never end.
-        try await withRPCCancellationHandler {
-            for await status in stream {
-                try await response.write(.with { $0.status = status })
+        try await store.counting {
+            try await withRPCCancellationHandler {
+                for await status in stream {
+                    try await response.write(.with { $0.status = status })
+                }
+            } onCancelRPC: {
+                stop()
             }
-        } onCancelRPC: {
-            stop()
         }
     }
 }

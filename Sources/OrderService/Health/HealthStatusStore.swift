@@ -15,6 +15,7 @@ public final class HealthStatusStore: Sendable {
         var watchers: [Int: (service: String, continuation: AsyncStream<Status>.Continuation)] = [:]
         var nextWatcher = 0
         var finished = false
+        var openHandlers = 0
     }
 
     private let state: Mutex<State>
@@ -60,8 +61,24 @@ public final class HealthStatusStore: Sendable {
         return (stream, { continuation.finish() })
     }
 
-    /// Ends every watch stream (before graceful shutdown) and refuses new ones.
-    public func finishWatchers() {
+    /// Runs one `Watch` handler's `body`, counted so that ``finishWatchers()`` can wait for it.
+    public func counting<T>(_ body: () async throws -> T) async rethrows -> T {
+        state.withLock { $0.openHandlers += 1 }
+        defer { state.withLock { $0.openHandlers -= 1 } }
+        return try await body()
+    }
+
+    /// Ends every watch stream and refuses new ones, then waits (up to 1 s) until every `Watch`
+    /// handler has written its last status and returned: graceful shutdown signals cancellation
+    /// to open RPCs, which would otherwise race the final NOT_SERVING.
+    public func finishWatchers() async {
+        finishStreams()
+        for _ in 0..<100 where state.withLock({ $0.openHandlers }) > 0 {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    private func finishStreams() {
         let continuations = state.withLock { state -> [AsyncStream<Status>.Continuation] in
             state.finished = true
             let all = state.watchers.values.map(\.continuation)
