@@ -72,10 +72,15 @@ final class FleetProcesses: @unchecked Sendable {
 
     /// Runs `grayctl release --headless` to completion.
     func release(extra: [String] = []) throws -> (status: Int32, stdout: String) {
+        try grayctl(["release", "--headless", "--config", try config(), "--max-duration", "40",
+                     "--journal", folder.appendingPathComponent("journal.jsonl").path] + extra)
+    }
+
+    /// Runs grayctl with `arguments` to completion (the router token in its environment).
+    func grayctl(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
         let process = Process()
         process.executableURL = Self.binaries.appendingPathComponent("grayctl")
-        process.arguments = ["release", "--headless", "--config", try config(), "--max-duration", "40",
-                             "--journal", folder.appendingPathComponent("journal.jsonl").path] + extra
+        process.arguments = arguments
         process.environment = ["GRAYCTL_ROUTER_TOKEN": "e2e-token"]
         let output = Pipe()
         process.standardOutput = output
@@ -86,11 +91,11 @@ final class FleetProcesses: @unchecked Sendable {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// POSTs to an admin port with the token.
-    func post(_ name: String, _ path: String, _ body: String) throws {
+    /// POSTs (or `method`s) to an admin port with the token.
+    func post(_ name: String, _ path: String, _ body: String, method: String = "POST") throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-s", "-o", "/dev/null", "-X", "POST", "-H", "Authorization: Bearer e2e-token", "-d", body,
+        process.arguments = ["curl", "-s", "-o", "/dev/null", "-X", method, "-H", "Authorization: Bearer e2e-token", "-d", body,
                              "http://\(addresses[name]!.admin)\(path)"]
         try process.run()
         process.waitUntilExit()
@@ -161,5 +166,20 @@ struct HeadlessReleaseTests {
         #expect(run.status == 3, "\(run.stdout)")
         #expect(run.stdout.contains(#""event":"rollback""#))
         #expect(try fleet.weight() == 0)
+    }
+
+    @Test("watch --headless judges but never changes the weight: a failing canary is only 'would roll back', exit 0")
+    func watchIsReadOnly() throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        try fleet.startFleet(loadSeconds: 20)
+        try fleet.post("gateway", "/admin/canary", #"{"weight":50}"#, method: "PUT")
+        #expect(try fleet.weight() == 50)
+        try fleet.post("canary", "/admin/faults", #"{"error_ratio":0.5}"#)
+        let run = try fleet.grayctl(["watch", "--headless", "--config", try fleet.config(), "--max-duration", "6"])
+        #expect(run.status == 0, "\(run.stdout)")
+        #expect(run.stdout.contains(#""event":"hold","reason":"would roll back (watch only): canary "#), "a tripped gate (errors or the breaker the fault opens) is announced, not acted on")
+        #expect(!run.stdout.contains(#""event":"rollback""#))
+        #expect(try fleet.weight() == 50)
     }
 }
