@@ -68,13 +68,19 @@ struct CommandLineTests {
         #expect(steps.map { $0.contains("\"to\":1,") || $0.contains("\"to\":5,") || $0.contains("\"to\":20,") || $0.contains("\"to\":100,") } == [true, true, true, true])
     }
 
-    @Test("bad input exits 2 with a message naming the file and line", arguments: [
+    @Test("bad input exits 2 with a message naming what and where; the dashboard refuses a missing terminal or a bad theme before polling", arguments: [
         (["replay", "fixtures/recordings/nope.jsonl"], "grayctl: cannot read recording fixtures/recordings/nope.jsonl: no such file"),
         (["replay", "fixtures/recordings-bad/bad-status.jsonl"],
          "grayctl: fixtures/recordings-bad/bad-status.jsonl: line 3: field \"status\": expected SERVING, NOT_SERVING, UNKNOWN, SERVICE_UNKNOWN or UNREACHABLE"),
         (["replay", "fixtures/configs/full.yaml"], "grayctl: fixtures/configs/full.yaml: line 1: not a grayctl recording header"),
         (["replay", "--frobnicate", "x"], "Error: Unknown option '--frobnicate'"),
         (["replay"], "Error: Missing expected argument '<file>'"),
+        (["watch", "--config", "fixtures/configs/full.yaml"],
+         "grayctl: the dashboard needs a terminal on standard input and output; use --headless for JSON events (CI, pipes)"),
+        (["watch", "--config", "fixtures/configs/full.yaml", "--theme", "nope"],
+         "grayctl: --theme nope: no theme \"nope\": available are dark, high-contrast, light, monochrome"),
+        (["watch", "--config", "fixtures/configs/full.yaml", "--theme", "fixtures/themes-bad/typo.theme"],
+         "grayctl: --theme fixtures/themes-bad/typo.theme: fixtures/themes-bad/typo.theme:3: key gate_pass: \"grene\" is not a colour"),
     ])
     func badInput(arguments: [String], message: String) throws {
         let run = try Self.grayctl(arguments)
@@ -89,20 +95,6 @@ struct CommandLineTests {
         for phrase in ["USAGE: grayctl replay <file> [--config <grayctl.yaml>] [--json]", "Exit status:", "Examples:", "--json"] {
             #expect(run.stdout.contains(phrase))
         }
-    }
-
-    @Test("the dashboard refuses a missing terminal, an unknown theme and a bad theme file with exit 2, before polling anything", arguments: [
-        (["watch", "--config", "fixtures/configs/full.yaml"],
-         "grayctl: the dashboard needs a terminal on standard input and output; use --headless for JSON events (CI, pipes)"),
-        (["watch", "--config", "fixtures/configs/full.yaml", "--theme", "nope"],
-         "grayctl: --theme nope: no theme \"nope\": available are dark, high-contrast, light, monochrome"),
-        (["watch", "--config", "fixtures/configs/full.yaml", "--theme", "fixtures/themes-bad/typo.theme"],
-         "grayctl: --theme fixtures/themes-bad/typo.theme: fixtures/themes-bad/typo.theme:3: key gate_pass: \"grene\" is not a colour"),
-    ])
-    func dashboardRefusals(arguments: [String], message: String) throws {
-        let run = try Self.grayctl(arguments)
-        #expect(run.status == 2)
-        #expect(run.stderr.hasPrefix(message), "stderr: \(run.stderr)")
     }
 
     @Test("the top-level help names every command and the demo first")
