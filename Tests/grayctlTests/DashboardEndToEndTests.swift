@@ -89,6 +89,25 @@ struct DashboardEndToEndTests {
         #expect(refused.contains("EXIT=2"))
     }
 
+    @Test("watch honours NO_COLOR (attributes, no colours); SIGTERM restores the terminal and exits 0")
+    func noColorAndSigterm() throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        try fleet.startFleet(loadSeconds: 30)
+        let config = try fleet.config()
+        let pane = try TmuxPane(Self.grayctl("watch --config \(config)"), environment: ["NO_COLOR": "1"])
+        try pane.wait(15, for: "WATCHING")
+        let colours = try pane.screen(escapes: true)
+        #expect(colours.contains("\u{1B}["), "attributes are still drawn")
+        // Any SGR that sets a colour (30–37, 40–47, 90–97, 100–107, 38;…, 48;…); 39/49 only reset to the default.
+        let setsColour = /\u{1B}\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38|48)[;m]/
+        #expect(!colours.contains(setsColour), "no colour under NO_COLOR")
+        #expect(Self.signal(SIGTERM, "grayctl watch --config \(config)"))
+        let after = try pane.wait(10, for: "END")
+        #expect(after.contains("EXIT=0"))
+        #expect(after.contains("MODES icanon echo END"))
+    }
+
     @Test("demo: one command starts the fleet, the canary steps up by itself, f makes it fail and it is rolled back, q stops every child")
     func demo() throws {
         let pane = try TmuxPane(Self.grayctl("demo"), width: 120, height: 35)
@@ -106,6 +125,16 @@ struct DashboardEndToEndTests {
             #expect(!log.isEmpty || member == "load", "\(member) wrote a log")
         }
         #expect(!Self.running("grayctl-demo"), "no child of the demo is left running")
+    }
+
+    /// Sends `signal` to the newest process whose command line contains `text`; true when sent.
+    static func signal(_ signal: Int32, _ text: String) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["pkill", "-\(signal)", "-n", "-f", text]
+        try? process.run()
+        process.waitUntilExit()
+        return process.terminationStatus == 0
     }
 
     /// True when a process whose command line contains `text` runs.

@@ -18,9 +18,9 @@ final class TmuxPane {
         _ = try? tmux(["kill-server"])
     }
 
-    /// The pane's text now.
-    func screen() throws -> String {
-        try tmux(["capture-pane", "-p", "-t", session])
+    /// The pane's text now; with `escapes`, with its colour and attribute escape sequences.
+    func screen(escapes: Bool = false) throws -> String {
+        try tmux(["capture-pane", "-p"] + (escapes ? ["-e"] : []) + ["-t", session])
     }
 
     /// Types keys (tmux key names: `p`, `y`, `Space`, `Escape`).
