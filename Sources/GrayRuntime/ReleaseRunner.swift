@@ -103,6 +103,12 @@ public actor ReleaseRunner {
         outputs.state(engine.state)
     }
 
+    /// Continues the release the journal shows in flight at `weight` (before ``run(maxDuration:untilDone:)``).
+    public func resume(fromJournalAt weight: Int, by operatorName: String) async {
+        await carryOut(engine.handle(.resumedFromJournal(weight: weight, by: operatorName, at: now)))
+        outputs.state(engine.state)
+    }
+
     /// The release state now.
     public var state: ReleaseState { engine.state }
 

@@ -22,6 +22,8 @@ struct LiveSession {
     var operatorName: String
     /// Demo only: injects faults into the canary.
     var faults: FaultClient? = nil
+    /// `--resume`: the journalled weight to continue at.
+    var resumeWeight: Int? = nil
 
     func run() async throws -> Never {
         let reader = router ?? configuration.targets[.router]?.admin.map { GatewayRouter(baseURL: $0, token: nil, tls: options.tls ?? ProbeTLS()) }
@@ -54,7 +56,11 @@ struct LiveSession {
             interval: configuration.plan.interval, actor: operatorName)
         let maxDuration = options.maxDuration
         let untilDone = mode != .watch
-        let task = Task { await runner.run(maxDuration: maxDuration, untilDone: untilDone) }
+        let (resumeWeight, operatorName) = (resumeWeight, operatorName)
+        let task = Task {
+            if let resumeWeight { await runner.resume(fromJournalAt: resumeWeight, by: operatorName) }
+            return await runner.run(maxDuration: maxDuration, untilDone: untilDone)
+        }
         let signals = OnSignals { task.cancel() }
         signals.install()
         let outcome = await task.value
@@ -88,12 +94,16 @@ struct LiveSession {
         readVersions(into: dashboard)
         let model = DashboardModel(
             mode: mode, service: configuration.service, plan: configuration.plan, gates: configuration.gates, themeName: theme.name)
-        let operatorName = operatorName
-        let faults = faults
+        let (operatorName, faults, resumeWeight) = (operatorName, faults, resumeWeight)
         do {
             _ = try await dashboard.run(
                 model: model, theme: theme, themes: themes, colorEnabled: environment["NO_COLOR"].map(\.isEmpty) ?? true,
-                onStart: { polling.start { await runner.run(maxDuration: maxDuration, untilDone: false) } }
+                onStart: {
+                    polling.start {
+                        if let resumeWeight { await runner.resume(fromJournalAt: resumeWeight, by: operatorName) }
+                        return await runner.run(maxDuration: maxDuration, untilDone: false)
+                    }
+                }
             ) { command in
                 switch command {
                 case .request(let action): Task { await runner.request(action, by: operatorName) }
@@ -150,7 +160,7 @@ struct LiveSession {
             line += "grayctl demo: stopping the fleet (its logs stay in \(journal.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().path } ?? "the temporary folder"))\n"
         } else if mode.drives, outcome.verdict == .inProgress, outcome.weight > 0 {
             line += "grayctl: the release is still in flight at \(outcome.weight)%: the router keeps that weight. "
-                + (journal.map { "Its journal is \($0.path); run again with --new-release to start over.\n" } ?? "\n")
+                + (journal.map { "Its journal is \($0.path); run again with --resume to continue or --new-release to start over.\n" } ?? "\n")
         }
         InputFiles.write(line)
     }

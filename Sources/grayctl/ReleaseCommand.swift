@@ -26,7 +26,9 @@ struct ReleaseCommand: AsyncParsableCommand {
 
             Safety: every action is journalled (--journal, fsync) before it is sent. If the journal shows a \
             release still in flight (grayctl stopped mid-release), grayctl shows where it stood and changes no \
-            weight until you pass --new-release. A lock per router keeps a second grayctl from driving it.
+            weight until you say how to go on: --resume continues at the journalled weight (that step earns \
+            fresh evidence before the next; a router reading another weight pauses the release), --new-release \
+            starts over from 0%. A lock per router keeps a second grayctl from driving it.
             """
     )
 
@@ -44,17 +46,24 @@ struct ReleaseCommand: AsyncParsableCommand {
     @Flag(name: .customLong("new-release"), help: "Start a new release although the journal shows one in flight.")
     var newRelease = false
 
+    @Flag(help: "Continue the release the journal shows in flight, at its journalled weight.")
+    var resume = false
+
     @Flag(help: "Start with auto-advance on (the dashboard; headless always auto-advances).")
     var auto = false
 
     @Option(name: .customLong("as"), help: "Operator name written to the journal and the router's log.")
     var operatorName: String = ProcessInfo.processInfo.environment["USER"] ?? "grayctl"
 
+    func validate() throws {
+        guard !(resume && newRelease) else { throw ValidationError("--resume and --new-release exclude each other") }
+    }
+
     func run() async throws {
         let configuration = try LiveOptions.loadConfig(config, needsRouter: true)
         let session = try ReleaseSetup.session(
             configuration: configuration, live: live, mode: .release, journalPath: journalPath, newRelease: newRelease,
-            token: try ReleaseSetup.token(file: routerTokenFile), autoAdvance: auto || configuration.plan.autoAdvance,
+            resume: resume, token: try ReleaseSetup.token(file: routerTokenFile), autoAdvance: auto || configuration.plan.autoAdvance,
             operatorName: operatorName)
         try await session.run()
     }
@@ -64,7 +73,8 @@ struct ReleaseCommand: AsyncParsableCommand {
 /// the router client.
 enum ReleaseSetup {
     static func session(
-        configuration: GrayConfig, live: LiveOptions, mode: DashboardMode, journalPath: String, newRelease: Bool, token: String?,
+        configuration: GrayConfig, live: LiveOptions, mode: DashboardMode, journalPath: String, newRelease: Bool, resume: Bool = false,
+        token: String?,
         autoAdvance: Bool, operatorName: String, faults: FaultClient? = nil
     ) throws -> LiveSession {
         let routerURL = configuration.targets[.router]?.admin ?? ""
@@ -74,13 +84,17 @@ enum ReleaseSetup {
         } catch {
             throw InputError("\(error)")
         }
-        if let previous = JournalSummary(try Journal.entries(at: journalPath)) {
+        let previous = JournalSummary(try Journal.entries(at: journalPath))
+        if let previous {
             FileHandle.standardError.write(Data("grayctl: journal \(journalPath): \(previous.description)\n".utf8))
-            if previous.inFlight, !newRelease {
+            if previous.inFlight, !newRelease, !resume {
                 throw InputError(
                     "not changing any weight: the release in \(journalPath) was in flight at \(previous.weight)%. "
-                        + "Check the router, then run again with --new-release to start over")
+                        + "Check the router, then run again with --resume to continue at \(previous.weight)% or --new-release to start over")
             }
+        }
+        if resume, previous?.inFlight != true {
+            throw InputError("--resume: the journal \(journalPath) shows no release in flight")
         }
         let journal: Journal
         do {
@@ -91,7 +105,7 @@ enum ReleaseSetup {
         let router = GatewayRouter(baseURL: routerURL, token: token, tls: live.tls ?? ProbeTLS())
         return LiveSession(
             configuration: configuration, options: live, mode: mode, router: router, journal: journal, lock: lock,
-            autoAdvance: autoAdvance, operatorName: operatorName, faults: faults)
+            autoAdvance: autoAdvance, operatorName: operatorName, faults: faults, resumeWeight: resume ? previous?.weight : nil)
     }
 
     /// The router token from `file`, else `$GRAYCTL_ROUTER_TOKEN`.

@@ -24,4 +24,10 @@ struct JournalSummaryTests {
         let summary = try #require(JournalSummary([Self.entry("promote", 50), Self.entry(action, weight)]))
         #expect(!summary.inFlight && summary.weight == weight)
     }
+
+    @Test("a resumed release that stopped again is in flight at the resumed weight")
+    func resumed() throws {
+        let summary = try #require(JournalSummary([Self.entry("promote", 25), Self.entry("resume_journal", 25), Self.entry("pause", 25)]))
+        #expect(summary.inFlight && summary.weight == 25)
+    }
 }

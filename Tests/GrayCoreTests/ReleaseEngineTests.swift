@@ -224,4 +224,20 @@ struct ReleaseEngineTests {
         #expect(harness.effects.last == .showMessage("read-only: grayctl watch changes nothing (promote ignored); use grayctl release"))
         #expect(!harness.effects.contains { if case .setWeight = $0 { return true } else { return false } })
     }
+
+    @Test("resuming from the journal takes the journalled step, journals it, and earns fresh evidence before the next step")
+    func resumeFromJournal() {
+        var harness = ReleaseHarness()
+        harness.handle(.resumedFromJournal(weight: 25, by: "ana", at: 0))
+        #expect(harness.engine.state.weight == 25)
+        #expect(harness.engine.state.stepIndex == 2)
+        #expect(harness.effects.first == .appendJournal(JournalEntry(
+            t: 0, action: "resume_journal", weight: 25, by: "ana", reason: "resumed from the journal at 25% (step 3/5)")))
+        for _ in 0..<20 { harness.second(rate: 20) }
+        #expect(harness.steps.isEmpty, "no step before the bake time at the resumed step")
+        for _ in 0..<20 { harness.second(rate: 20) }
+        #expect(harness.steps.first?.kind == .step(from: 25, to: 50))
+        harness.handle(.resumedFromJournal(weight: 10, by: "ana", at: harness.t))
+        #expect(harness.effects.last == .showMessage("resume ignored: the release has already moved"))
+    }
 }

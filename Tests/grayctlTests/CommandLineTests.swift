@@ -75,6 +75,8 @@ struct CommandLineTests {
         (["replay", "fixtures/configs/full.yaml"], "grayctl: fixtures/configs/full.yaml: line 1: not a grayctl recording header"),
         (["replay", "--frobnicate", "x"], "Error: Unknown option '--frobnicate'"),
         (["replay"], "Error: Missing expected argument '<file>'"),
+        (["release", "--config", "fixtures/configs/full.yaml", "--resume", "--new-release"],
+         "Error: --resume and --new-release exclude each other"),
         (["watch", "--config", "fixtures/configs/full.yaml"],
          "grayctl: the dashboard needs a terminal on standard input and output; use --headless for JSON events (CI, pipes)"),
         (["watch", "--config", "fixtures/configs/full.yaml", "--theme", "nope"],

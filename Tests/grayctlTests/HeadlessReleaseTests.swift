@@ -137,19 +137,24 @@ struct HeadlessReleaseTests {
         }
     }
 
-    @Test("a journal showing a release in flight stops grayctl from changing any weight until --new-release")
+    @Test("a journal showing a release in flight stops grayctl from changing any weight until --resume, which continues at that weight")
     func inFlightJournal() throws {
         let fleet = try FleetProcesses()
         defer { fleet.stop() }
-        try fleet.startFleet(loadSeconds: 20)
+        try fleet.startFleet(loadSeconds: 30)
+        try fleet.post("gateway", "/admin/canary", #"{"weight":10}"#, method: "PUT")
         let journal = fleet.folder.appendingPathComponent("journal.jsonl")
         let line = #"{"t":3.0,"kind":"action","action":"promote","by":"ana","reason":"operator ana promoted","weight":10}"# + "\n"
         try Data(line.utf8).write(to: journal)
         let refused = try fleet.release()
         #expect(refused.status == 2)
-        #expect(try fleet.weight() == 0)
-        let started = try fleet.release(extra: ["--new-release"])
-        #expect(started.status == 0, "\(started.stdout)")
+        #expect(try fleet.weight() == 10)
+        let resumed = try fleet.release(extra: ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.stdout)")
+        let firstStep = resumed.stdout.split(separator: "\n").first { $0.contains(#""event":"step""#) }
+        #expect(firstStep?.contains(#""from":10,"to":50"#) == true, "continued from the journalled 10%: \(resumed.stdout)")
+        let journalled = try String(contentsOf: journal, encoding: .utf8)
+        #expect(journalled.contains(#""action":"resume_journal""#))
     }
 
     @Test("a canary that starts failing is rolled back: exit 3, weight 0 at the gateway")

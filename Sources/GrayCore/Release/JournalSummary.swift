@@ -12,7 +12,7 @@ public struct JournalSummary: Equatable, Sendable {
     public init?(_ entries: [JournalEntry]) {
         guard let last = entries.last else { return nil }
         self.last = last
-        self.weight = entries.last { ["promote", "rollback", "complete"].contains($0.action) }?.weight ?? 0
+        self.weight = entries.last { ["promote", "rollback", "complete", "resume_journal"].contains($0.action) }?.weight ?? 0
         self.inFlight = !(last.action == "complete" || last.action == "rollback")
     }
 

@@ -46,7 +46,7 @@ public struct Decision: Equatable, Sendable {
 public struct JournalEntry: Equatable, Sendable {
     /// Seconds since the start of the run.
     public var t: Double
-    /// `promote`, `rollback`, `pause`, `resume`, `toggle_auto`, `complete`.
+    /// `promote`, `rollback`, `pause`, `resume`, `toggle_auto`, `complete`, `resume_journal`.
     public var action: String
     /// The canary weight the action leads to.
     public var weight: Int

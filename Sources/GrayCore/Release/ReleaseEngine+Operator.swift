@@ -34,6 +34,27 @@ extension ReleaseEngine {
         }
     }
 
+    /// Continues a release the journal shows in flight: the engine takes the journalled weight as
+    /// its current step (the highest step not above it) and that step earns fresh evidence from
+    /// now. Only before anything else happened; a router reading another weight then pauses the
+    /// release, as for any change made outside grayctl.
+    mutating func resume(at weight: Int, by: String) -> [ReleaseEffect] {
+        guard !readOnly, state.phase == .waiting, state.stepIndex < 0, state.pending == nil else {
+            return [.showMessage("resume ignored: the release has already moved")]
+        }
+        let index = plan.steps.lastIndex { $0 <= weight } ?? -1
+        state.weight = weight
+        state.stepIndex = index
+        state.phase = weight > 0 ? .progressing : .waiting
+        state.stepStartedAt = state.now
+        let position = index < 0 ? "before the first step" : "step \(index + 1)/\(plan.steps.count)"
+        let reason = "resumed from the journal at \(weight)% (\(position))"
+        return [
+            .appendJournal(JournalEntry(t: state.now, action: "resume_journal", weight: weight, by: by, reason: reason)),
+            .showMessage(reason),
+        ]
+    }
+
     private mutating func operatorPromote(by: String) -> [ReleaseEffect] {
         guard state.pending == nil else {
             return [.showMessage("waiting for the router to confirm \(state.pending!.weight)%")]

@@ -58,6 +58,9 @@ public struct ReleaseEngine: Sendable {
         case .routerRejected(let weight, let message, let time):
             state.now = max(state.now, time)
             return reject(weight, message: message)
+        case .resumedFromJournal(let weight, let by, let time):
+            state.now = max(state.now, time)
+            return resume(at: weight, by: by)
         }
     }
 

@@ -25,4 +25,6 @@ public enum ReleaseEvent: Equatable, Sendable {
     case routerAcknowledged(weight: Int, at: Double)
     /// The router refused or failed to set a weight.
     case routerRejected(weight: Int, message: String, at: Double)
+    /// The operator chose to continue a release its journal shows in flight at `weight`.
+    case resumedFromJournal(weight: Int, by: String, at: Double)
 }
