@@ -1,7 +1,7 @@
 import GrayCore
 
-/// gRPC health of stable and canary (status, for how long, when last checked, why unreachable) and
-/// the router's weight as read back.
+/// gRPC health of stable and canary — status and for how long, then the check's latency and age
+/// (or why it is unreachable) — and the router's weight as read back.
 struct HealthPanel: Widget {
     let context: PanelContext
 
@@ -24,12 +24,12 @@ struct HealthPanel: Widget {
             case .notServing, .unknown, .serviceUnknown: role = .gateHold
             case .unreachable: role = .gateTripped
             }
-            var text = label + view.status.rawValue + " for " + (context.age(view.since).map(TimeText.age) ?? "?")
+            var text = label + view.status.rawValue + " " + (context.age(view.since).map(TimeText.age) ?? "?")
             if view.status == .unreachable, let failure = fleet.failures[target]?["health"] {
                 text += ": " + failure.message
             } else {
-                text += " · checked " + (context.age(view.checkedAt).map(TimeText.age) ?? "?") + " ago"
-                if let latency = view.latency { text += " in " + Format.milliseconds(latency) }
+                if let latency = view.latency { text += " · " + Format.milliseconds(latency) }
+                text += " · " + (context.age(view.checkedAt).map(TimeText.age) ?? "?") + " ago"
             }
             screen.put(text, in: inner, row: row, style: context.style(Style(role, bold: view.status != .serving), readAt: view.checkedAt))
         }
