@@ -9,6 +9,16 @@ struct DashboardEndToEndTests {
     /// terminal is back in canonical mode with echo.
     static let afterExit = "; echo EXIT=$?; echo MODES $(stty -a | tr ' ;' '\\n\\n' | grep -xE -- '-?(icanon|echo)' | tr '\\n' ' ')END; sleep 60"
 
+    /// How grayctl ended in `pane`: its exit status, whether the terminal was restored (canonical
+    /// mode with echo), and the pane's text.
+    static func ending(of pane: TmuxPane, within seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws
+        -> (status: Int32?, restored: Bool, screen: String)
+    {
+        let screen = try pane.wait(seconds, for: "END", sourceLocation: sourceLocation)
+        let status = screen.split(separator: "\n").first { $0.hasPrefix("EXIT=") }.flatMap { Int32($0.dropFirst(5)) }
+        return (status, screen.contains("MODES icanon echo END"), screen)
+    }
+
     static func grayctl(_ arguments: String) -> String {
         "TERM=tmux-256color " + FleetProcesses.binaries.appendingPathComponent("grayctl").path + " " + arguments + afterExit
     }
@@ -42,10 +52,9 @@ struct DashboardEndToEndTests {
         #expect(screen.contains("ROLLBACK 10% → 0%"))
         #expect(try fleet.weight() == 0)
         try pane.send("q")
-        let after = try pane.wait(10, for: "END")
-        #expect(after.contains("EXIT=3"))
-        #expect(after.contains("MODES icanon echo END"), "terminal restored: \(after)")
-        #expect(!after.contains("e2e-token"))
+        let end = try Self.ending(of: pane)
+        #expect(end.status == 3 && end.restored, "\(end.screen)")
+        #expect(!end.screen.contains("e2e-token"))
     }
 
     @Test("release: r asks, y rolls back; a resized pane redraws, a tiny one says so; q quits at once after the end")
@@ -66,9 +75,8 @@ struct DashboardEndToEndTests {
         try pane.resize(width: 80, height: 24)
         try pane.wait(5, for: "ROLLED BACK")
         try pane.send("q")
-        let after = try pane.wait(10, for: "END")
-        #expect(after.contains("EXIT=3"))
-        #expect(after.contains("MODES icanon echo END"))
+        let end = try Self.ending(of: pane)
+        #expect(end.status == 3 && end.restored, "\(end.screen)")
     }
 
     @Test("Ctrl-C mid-release restores the terminal and leaves the weight where it was (exit 4); TERM=dumb is refused (exit 2)")
@@ -78,15 +86,13 @@ struct DashboardEndToEndTests {
         let pane = try Self.release(on: fleet, autoAdvance: true)
         try pane.wait(15, for: "canary 5%")
         try pane.send("C-c")
-        let after = try pane.wait(10, for: "END")
-        #expect(after.contains("EXIT=4"))
-        #expect(after.contains("MODES icanon echo END"))
-        #expect(after.contains("the release is still in flight at 5%"))
+        let end = try Self.ending(of: pane)
+        #expect(end.status == 4 && end.restored, "\(end.screen)")
+        #expect(end.screen.contains("the release is still in flight at 5%"))
         #expect(try fleet.weight() == 5)
         let dumb = try TmuxPane(Self.grayctl("watch --config \(try fleet.config())").replacingOccurrences(of: "TERM=tmux-256color", with: "TERM=dumb"))
-        let refused = try dumb.wait(10, for: "END")
-        #expect(refused.contains("TERM=dumb cannot address the cursor"))
-        #expect(refused.contains("EXIT=2"))
+        let refused = try Self.ending(of: dumb)
+        #expect(refused.status == 2 && refused.screen.contains("TERM=dumb cannot address the cursor"))
     }
 
     @Test("watch honours NO_COLOR (attributes, no colours); SIGTERM restores the terminal and exits 0")
@@ -103,9 +109,8 @@ struct DashboardEndToEndTests {
         let setsColour = /\u{1B}\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|10[0-7]|38|48)[;m]/
         #expect(!colours.contains(setsColour), "no colour under NO_COLOR")
         #expect(Self.signal(SIGTERM, "grayctl watch --config \(config)"))
-        let after = try pane.wait(10, for: "END")
-        #expect(after.contains("EXIT=0"))
-        #expect(after.contains("MODES icanon echo END"))
+        let end = try Self.ending(of: pane)
+        #expect(end.status == 0 && end.restored, "\(end.screen)")
     }
 
     @Test("demo: one command starts the fleet, the canary steps up by itself, f makes it fail and it is rolled back, q stops every child")
@@ -116,10 +121,10 @@ struct DashboardEndToEndTests {
         try pane.wait(20, for: "ROLLED BACK")
         try pane.wait(5, for: "demo: canary now fails 50% of calls")
         try pane.send("q")
-        let after = try pane.wait(15, for: "END")
-        #expect(after.contains("EXIT=3"))
-        #expect(after.contains("grayctl demo: stopping the fleet"))
-        let folder = try #require(after.split(separator: "\n").first { $0.contains("logs stay in") }.flatMap { $0.split(separator: " ").last }.map { String($0.dropLast()) })
+        let end = try Self.ending(of: pane, within: 15)
+        #expect(end.status == 3 && end.restored, "\(end.screen)")
+        #expect(end.screen.contains("grayctl demo: stopping the fleet"))
+        let folder = try #require(end.screen.split(separator: "\n").first { $0.contains("logs stay in") }.flatMap { $0.split(separator: " ").last }.map { String($0.dropLast()) })
         for member in ["stable", "canary", "gateway", "load"] {
             let log = (try? String(contentsOfFile: "\(folder)/\(member).log", encoding: .utf8)) ?? ""
             #expect(!log.isEmpty || member == "load", "\(member) wrote a log")
