@@ -33,7 +33,6 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             try fleet.start { step in FileHandle.standardError.write(Data("grayctl demo: \(step)…\n".utf8)) }
         } catch {
-            fleet.stop()
             throw InputError("\(error)")
         }
         let configuration = try LiveOptions.loadConfig(try fleet.config(), needsRouter: true)
@@ -41,11 +40,6 @@ struct DemoCommand: AsyncParsableCommand {
             configuration: configuration, live: live, mode: .demo, journalPath: fleet.folder.appendingPathComponent("journal.jsonl").path,
             newRelease: true, token: fleet.token, autoAdvance: true, operatorName: ProcessInfo.processInfo.environment["USER"] ?? "demo",
             faults: FaultClient(baseURL: "http://\(fleet.addresses["canary"]!.admin)", token: fleet.token))
-        do {
-            try await session.run()
-        } catch {
-            fleet.stop()
-            throw error
-        }
+        try await session.run()
     }
 }

@@ -42,11 +42,8 @@ extension ReleaseEngine {
         guard !readOnly, state.phase == .waiting, state.stepIndex < 0, state.pending == nil else {
             return [.showMessage("resume ignored: the release has already moved")]
         }
-        let index = plan.steps.lastIndex { $0 <= weight } ?? -1
-        state.weight = weight
-        state.stepIndex = index
-        state.phase = weight > 0 ? .progressing : .waiting
-        state.stepStartedAt = state.now
+        adopt(weight)
+        let index = state.stepIndex
         let position = index < 0 ? "before the first step" : "step \(index + 1)/\(plan.steps.count)"
         let reason = "resumed from the journal at \(weight)% (\(position))"
         return [

@@ -189,15 +189,21 @@ public struct ReleaseEngine: Sendable {
         return [.showMessage("promotion to \(weight)% failed: \(message); canary stays at \(state.weight)%")]
     }
 
+    /// Takes `weight` as the confirmed one, at the highest step not above it; that step's evidence
+    /// starts now.
+    mutating func adopt(_ weight: Int) {
+        state.weight = weight
+        state.stepIndex = plan.steps.lastIndex { $0 <= weight } ?? -1
+        state.stepStartedAt = state.now
+        state.phase = weight > 0 ? .progressing : .waiting
+    }
+
     /// Keeps the router where grayctl put it: after a rollback weight 0 is re-sent; a weight changed
     /// by someone else pauses the release.
     private mutating func reconcile(routerWeight weight: Int) -> [ReleaseEffect] {
         guard state.pending == nil, weight != state.weight else { return [] }
         if readOnly {
-            state.weight = weight
-            state.stepIndex = plan.steps.lastIndex { $0 <= weight } ?? -1
-            state.stepStartedAt = state.now
-            state.phase = weight > 0 ? .progressing : .waiting
+            adopt(weight)
             return []
         }
         if state.phase == .rolledBack {

@@ -9,7 +9,7 @@ struct HeaderBar: Widget {
         let model = context.model
         screen.fill(rect, style: Style(.header))
         let clock = " " + TimeText.clock(model.epoch) + " UTC "
-        var segments: [(String, Style)] = [(" grayctl \(model.mode.rawValue)", Style(.header, bold: true)), (context.stateLabel, context.stateStyle)]
+        var segments: [(String, Style)] = [(" grayctl \(model.mode.rawValue)", Style(.header, bold: true)), context.stateLabel]
         if let release = context.release {
             segments.append(("step \(release.stepIndex + 1)/\(model.plan.steps.count)", Style(.header)))
             segments.append(("canary \(release.weight)%", Style(.header, bold: true)))

@@ -36,28 +36,21 @@ struct PanelContext: Sendable {
         return " (stale: \(TimeText.age(age)) ago)"
     }
 
-    /// The one-word state of the release.
-    var stateLabel: String {
-        guard let release else { return "CONNECTING" }
-        if model.mode == .watch { return "WATCHING" }
+    /// The state of the release in one or two words, and how to draw them.
+    var stateLabel: (text: String, style: Style) {
+        let plain = Style(.text, bold: true)
+        guard let release else { return ("CONNECTING", plain) }
+        if model.mode == .watch { return ("WATCHING", plain) }
+        let good = Style(.gatePass, bold: true)
+        let waiting = Style(.gateHold, bold: true)
         switch release.phase {
-        case .rolledBack: return release.pending != nil ? "ROLLING BACK" : "ROLLED BACK"
-        case .promoted: return "PROMOTED"
+        case .rolledBack: return (release.pending != nil ? "ROLLING BACK" : "ROLLED BACK", Style(.alert, bold: true))
+        case .promoted: return ("PROMOTED", good)
         case .waiting, .progressing:
-            if let pending = release.pending { return "SETTING \(pending.weight)%" }
-            if release.paused { return "PAUSED" }
-            if release.holdReason != nil { return "HOLDING" }
-            return release.phase == .waiting ? "WAITING" : "PROGRESSING"
-        }
-    }
-
-    /// The style of the state label.
-    var stateStyle: Style {
-        switch stateLabel {
-        case "ROLLED BACK", "ROLLING BACK": return Style(.alert, bold: true)
-        case "PROMOTED", "PROGRESSING": return Style(.gatePass, bold: true)
-        case "HOLDING", "PAUSED": return Style(.gateHold, bold: true)
-        default: return Style(.text, bold: true)
+            if let pending = release.pending { return ("SETTING \(pending.weight)%", plain) }
+            if release.paused { return ("PAUSED", waiting) }
+            if release.holdReason != nil { return ("HOLDING", waiting) }
+            return release.phase == .waiting ? ("WAITING", plain) : ("PROGRESSING", good)
         }
     }
 }
