@@ -67,6 +67,12 @@ let package = Package(
             dependencies: ["GrayCore", "GrayProbe"],
             swiftSettings: strictSettings
         ),
+        // In-memory twins of the runtime's ports (router, journal, fleet) for tests without sockets.
+        .target(
+            name: "GrayTesting",
+            dependencies: ["GrayRuntime", "GrayCore"],
+            swiftSettings: strictSettings
+        ),
         .systemLibrary(
             name: "CNcursesw",
             providers: [.apt(["libncursesw5-dev"])]
@@ -198,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "GrayRuntimeTests",
             dependencies: [
-                "GrayRuntime", "GrayProbe", "GrayCore", "OrderService", "OrderGateway", "OrderLoad", "OrderAPI",
+                "GrayRuntime", "GrayProbe", "GrayCore", "GrayTesting", "OrderService", "OrderGateway", "OrderLoad", "OrderAPI",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -1,4 +1,5 @@
 import Foundation
+import GrayCore
 
 /// Why an observation of an endpoint failed, with the URL, in words an operator can act on.
 public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -18,23 +19,10 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
             let excerpt = String(body.prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
             return "\(url): HTTP \(status)" + (excerpt.isEmpty ? "" : ": \(excerpt)")
         case .grpcStatus(let url, let code, let message):
-            return "\(url): gRPC status \(GRPCStatusCode.name(code))" + (message.isEmpty ? "" : ": \(message)")
+            let name = GRPCStatusCode(rawValue: code)?.upperSnakeName ?? "\(code)"
+            return "\(url): gRPC status \(name)" + (message.isEmpty ? "" : ": \(message)")
         case .badResponse(let url, let reason): return "\(url): \(reason)"
         }
     }
 }
 
-
-/// gRPC status code numbers and names.
-public enum GRPCStatusCode {
-    static let names = [
-        "OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-        "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-        "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
-    ]
-
-    /// The name of status `code` (`NOT_FOUND`), or the number when unknown.
-    public static func name(_ code: Int) -> String {
-        names.indices.contains(code) ? names[code] : "\(code)"
-    }
-}

@@ -4,14 +4,14 @@ public import GrayProbe
 /// One poll round of the fleet: health of both versions, scrapes of router, stable and canary,
 /// both versions' breakers and the router's weight, all at once; every failure becomes an `error`
 /// entry. Only configured endpoints are polled.
-public struct FleetPoller: Sendable {
+public struct FleetPoller: FleetObserver {
     private let health: [Target: GRPCHealthClient]
     private let admin: [Target: AdminReader]
-    private let router: GatewayRouter?
+    private let router: (any TrafficRouter)?
     private let healthDeadline: Double
 
     /// Creates a poller from the configured targets.
-    public init(targets: [Target: TargetEndpoints], router: GatewayRouter?, tls: ProbeTLS?, timeout: Double) {
+    public init(targets: [Target: TargetEndpoints], router: (any TrafficRouter)?, tls: ProbeTLS?, timeout: Double) {
         var health: [Target: GRPCHealthClient] = [:]
         var admin: [Target: AdminReader] = [:]
         for (target, endpoints) in targets {

@@ -3,28 +3,53 @@ public import GrayCore
 
 /// The release journal: every operator action and weight change, appended as a recording `action`
 /// line and flushed to disk (fsync) before the change is sent. Read back on restart.
-public final class Journal: @unchecked Sendable {
+public final class Journal: ReleaseJournal, @unchecked Sendable {
     private let handle: FileHandle
     private let lock = NSLock()
     /// The file.
     public let path: String
 
-    /// Why the journal cannot be used.
-    public struct OpenError: Error, CustomStringConvertible {
-        /// What went wrong, naming the file.
-        public let description: String
-    }
+    /// Why the journal cannot be used or read, naming the file (and line).
+    public enum JournalError: Error, Equatable, CustomStringConvertible {
+        /// The file (or its folder) cannot be created or opened for writing.
+        case cannotOpen(path: String, reason: String)
+        /// The file exists and cannot be read.
+        case cannotRead(path: String, reason: String)
+        /// A line that is not a journal entry (a torn write, an edit, another file).
+        case unreadableLine(path: String, line: Int, excerpt: String)
 
-    /// Opens (creating) the journal at `path` for appending.
-    public init(path: String) throws {
-        self.path = path
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw OpenError(description: "cannot create journal \(path)")
+        public var description: String {
+            switch self {
+            case .cannotOpen(let path, let reason): return "cannot write journal \(path): \(reason)"
+            case .cannotRead(let path, let reason): return "cannot read journal \(path): \(reason)"
+            case .unreadableLine(let path, let line, let excerpt):
+                return "journal \(path) line \(line) is not a journal entry: \(excerpt)"
             }
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw OpenError(description: "cannot write journal \(path)") }
-        handle.seekToEndOfFile()
+    }
+
+    /// Opens (creating, with its folder) the journal at `path` for appending. A new file's folder
+    /// is synced too, so the file itself survives a crash.
+    public init(path: String) throws(JournalError) {
+        self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !FileManager.default.fileExists(atPath: path) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw .cannotOpen(path: path, reason: "cannot create its folder (\(error.localizedDescription))")
+            }
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw .cannotOpen(path: path, reason: Self.errnoText())
+            }
+            Self.syncFolder(folder)
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else { throw .cannotOpen(path: path, reason: Self.errnoText()) }
+        do {
+            try handle.seekToEnd()
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error.localizedDescription)")
+        }
         self.handle = handle
     }
 
@@ -42,17 +67,38 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    /// The actions journalled at `path` so far (none when the file does not exist).
-    public static func entries(at path: String) throws -> [JournalEntry] {
-        guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return [] }
+    /// The actions journalled at `path` so far (none when the file does not exist). Every line must
+    /// be a journal entry: the first one that is not is an error naming it, never skipped.
+    public static func entries(at path: String) throws(JournalError) -> [JournalEntry] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .cannotRead(path: path, reason: errnoText()) }
         let text = String(decoding: data, as: UTF8.self)
         var entries: [JournalEntry] = []
-        for line in text.split(separator: "\n") where !line.isEmpty {
-            guard let value = try? JSONParser.parse(String(line)), value["kind"]?.string == "action" else { continue }
-            entries.append(JournalEntry(
-                t: value["t"]?.number ?? 0, action: value["action"]?.string ?? "", weight: Int(value["weight"]?.number ?? 0),
-                by: value["by"]?.string ?? "", reason: value["reason"]?.string ?? ""))
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            guard let entry = entry(String(line)) else {
+                throw .unreadableLine(path: path, line: index + 1, excerpt: String(line.prefix(80)))
+            }
+            entries.append(entry)
         }
         return entries
+    }
+
+    private static func entry(_ line: String) -> JournalEntry? {
+        guard let value = try? JSONParser.parse(line), value["kind"]?.string == "action", let t = value["t"]?.number, t.isFinite,
+            let action = value["action"]?.string, let number = value["weight"]?.number, number.isFinite, number >= 0, number <= 100,
+            number == number.rounded()
+        else { return nil }
+        return JournalEntry(t: t, action: action, weight: Int(number), by: value["by"]?.string ?? "", reason: value["reason"]?.string ?? "")
+    }
+
+    private static func syncFolder(_ folder: String) {
+        let descriptor = open(folder, O_RDONLY)
+        guard descriptor >= 0 else { return }
+        fsync(descriptor)
+        close(descriptor)
+    }
+
+    private static func errnoText() -> String {
+        String(cString: strerror(errno))
     }
 }

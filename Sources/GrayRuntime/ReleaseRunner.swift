@@ -1,13 +1,19 @@
 public import GrayCore
-public import GrayProbe
 
-/// The one refresh loop of a live release: poll the fleet every interval, hand each round to the
-/// release engine as one event, and carry out its effects in order (journal first, then the
-/// router; decisions and messages to the outputs). Nothing else mutates the release state.
+/// The one refresh loop of a live release, and its only writer: poll the fleet every interval,
+/// hand each round to the release engine as one event, and carry out its effects in order (journal
+/// first, then the router; decisions and messages to the outputs). Operator requests are queued
+/// and handed to the engine by this loop between effects, never carried out beside a router write
+/// in flight. Nothing else mutates the release state or writes to the router.
+///
+/// Writes: a promotion is sent with the generation of the router reading it was based on
+/// (`If-Match`), and only if its journal entry is on disk; a rollback is sent unconditionally,
+/// journal or not. Every write is followed by a read-back that settles it; a refused rollback
+/// goes out again at the next round.
 ///
 /// The loop skips no work when a poll runs long: the next round starts at once. It ends when the
-/// release is promoted or rolled back (and the router confirmed it), when `maxDuration` passes, or
-/// when the task is cancelled.
+/// release is promoted or rolled back (a read-back showed 0), when `maxDuration` passes, or when
+/// the task is cancelled.
 public actor ReleaseRunner {
     /// Where the loop's results go.
     public struct Outputs: Sendable {
@@ -34,7 +40,8 @@ public actor ReleaseRunner {
 
     /// How the loop ended.
     public struct Outcome: Sendable {
-        /// promoted, rolled back, or in progress when stopped (max duration or cancelled).
+        /// promoted, rolled back, rollback not confirmed, or in progress when stopped (max duration
+        /// or cancelled).
         public var verdict: Verdict
         /// The confirmed canary weight.
         public var weight: Int
@@ -45,23 +52,25 @@ public actor ReleaseRunner {
     }
 
     private var engine: ReleaseEngine
-    private let poller: FleetPoller
-    private let router: GatewayRouter?
-    private let journal: Journal?
+    private let fleet: any FleetObserver
+    private let router: (any TrafficRouter)?
+    private let journal: (any ReleaseJournal)?
     private let outputs: Outputs
     private let interval: Double
     private let actor: String
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
+    private var requests: [(action: OperatorAction, by: String)] = []
+    private var wakeUp: CheckedContinuation<Void, Never>?
 
     /// Creates a runner; `actor` names who grayctl acts for in the router's log. Without a router
     /// (`grayctl watch` of a fleet whose router is not configured) every weight change is refused.
     public init(
-        engine: ReleaseEngine, poller: FleetPoller, router: GatewayRouter?, journal: Journal?, outputs: Outputs,
-        interval: Double, actor: String
+        engine: ReleaseEngine, fleet: any FleetObserver, router: (any TrafficRouter)?, journal: (any ReleaseJournal)?,
+        outputs: Outputs, interval: Double, actor: String
     ) {
         self.engine = engine
-        self.poller = poller
+        self.fleet = fleet
         self.router = router
         self.journal = journal
         self.outputs = outputs
@@ -79,78 +88,154 @@ public actor ReleaseRunner {
     /// cancellation. A dashboard passes `untilDone: false` to keep watching the fleet after the end.
     public func run(maxDuration: Double?, untilDone: Bool = true) async -> Outcome {
         var next = clock.now
+        let period = Duration.milliseconds(Int((interval * 1000).rounded()))
         while !Task.isCancelled {
-            let entries = await poller.poll()
+            let entries = await fleet.poll()
             let t = now
             for entry in entries { outputs.record(RecordLine(t: t, entry: entry)) }
             await carryOut(engine.handle(.observed(entries.compactMap { $0.observation() }, at: t)))
             outputs.state(engine.state)
-            if untilDone, engine.state.isTerminal, engine.state.pending == nil { break }
+            await takeRequests()
+            if untilDone, engine.state.isTerminal { break }
             if let maxDuration, now >= maxDuration { break }
-            next = next.advanced(by: .milliseconds(Int(interval * 1000)))
-            if next > clock.now {
-                try? await Task.sleep(until: next, clock: clock)
-            } else {
-                next = clock.now
+            next = next.advanced(by: period)
+            if next <= clock.now { next = clock.now }
+            while clock.now < next, !Task.isCancelled {
+                await waitForRequest(until: next)
+                await takeRequests()
             }
         }
         return outcome()
     }
 
-    /// An operator's request (from keys or signals), handled between poll rounds.
-    public func request(_ action: OperatorAction, by operatorName: String) async {
-        await carryOut(engine.handle(.operatorRequested(action, by: operatorName, at: now)))
-        outputs.state(engine.state)
+    /// Queues an operator's request (from keys or signals); the loop hands it to the engine as soon
+    /// as the effects it is carrying out are done, and before the next poll.
+    public func request(_ action: OperatorAction, by operatorName: String) {
+        requests.append((action, operatorName))
+        wake()
     }
 
     /// Continues the release the journal shows in flight at `weight` (before ``run(maxDuration:untilDone:)``).
     public func resume(fromJournalAt weight: Int, by operatorName: String) async {
-        await carryOut(engine.handle(.resumedFromJournal(weight: weight, by: operatorName, at: now)))
-        outputs.state(engine.state)
+        await begin(with: .resumedFromJournal(weight: weight, by: operatorName, at: now))
+    }
+
+    /// Continues at the weight the router reads, which no journal explains (`--adopt`; before
+    /// ``run(maxDuration:untilDone:)``).
+    public func adopt(routerWeight weight: Int, by operatorName: String) async {
+        await begin(with: .adoptedRouterWeight(weight: weight, by: operatorName, at: now))
+    }
+
+    /// Sends again the rollback the journal shows unconfirmed (before ``run(maxDuration:untilDone:)``).
+    public func resendUnconfirmedRollback(by operatorName: String) async {
+        await begin(with: .unconfirmedRollbackFound(by: operatorName, at: now))
     }
 
     /// The release state now.
     public var state: ReleaseState { engine.state }
 
+    private func begin(with event: ReleaseEvent) async {
+        await carryOut(engine.handle(event))
+        outputs.state(engine.state)
+    }
+
+    private func takeRequests() async {
+        while !requests.isEmpty {
+            let request = requests.removeFirst()
+            await carryOut(engine.handle(.operatorRequested(request.action, by: request.by, at: now)))
+            outputs.state(engine.state)
+        }
+    }
+
+    /// Sleeps until `deadline`, a queued request, or cancellation, whichever comes first.
+    private func waitForRequest(until deadline: ContinuousClock.Instant) async {
+        guard requests.isEmpty else { return }
+        let timer = Task { [clock] in
+            try? await Task.sleep(until: deadline, clock: clock)
+            await self.wake()
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in wakeUp = continuation }
+        } onCancel: {
+            Task { await self.wake() }
+        }
+        timer.cancel()
+    }
+
+    private func wake() {
+        wakeUp?.resume()
+        wakeUp = nil
+    }
+
     private func outcome() -> Outcome {
         let state = engine.state
         switch state.phase {
         case .promoted: return Outcome(verdict: .promoted, weight: state.weight, t: now, reason: state.finalReason ?? "promoted")
-        case .rolledBack: return Outcome(verdict: .rolledBack, weight: state.weight, t: now, reason: state.finalReason ?? "rolled back")
+        case .rolledBack: return Outcome(verdict: .rolledBack, weight: 0, t: now, reason: state.finalReason ?? "rolled back")
+        case .rollingBack:
+            let weight = state.fleet.routerWeight?.weight ?? state.weight
+            let why = state.rollbackFailure.map { "router refused weight 0: \($0)" } ?? "no read-back of 0% yet"
+            return Outcome(
+                verdict: .rollbackUnconfirmed, weight: weight, t: now,
+                reason: "ROLLBACK NOT CONFIRMED (\(why)); the canary may still get traffic: \(state.finalReason ?? "rollback")")
         case .waiting, .progressing:
             let reason = "stopped at \(state.weight)%" + (state.holdReason.map { ", holding: \($0)" } ?? "")
             return Outcome(verdict: .inProgress, weight: state.weight, t: now, reason: reason)
         }
     }
 
-    /// Carries out effects in order. A refused rollback comes back as another `setWeight(0)`, so this
-    /// retries until the router takes it, or until the operator stops grayctl (cancellation).
+    /// Carries out effects in order. A journal entry that cannot be written withholds the
+    /// promotion it describes (its weight and its step announcement); a rollback goes out anyway.
     private func carryOut(_ effects: [ReleaseEffect]) async {
         var queue = effects
-        while !queue.isEmpty, !Task.isCancelled {
+        var withheld: Int?
+        while !queue.isEmpty {
             switch queue.removeFirst() {
             case .appendJournal(let entry):
-                outputs.record(RecordLine(t: entry.t, entry: .action(action: entry.action, weight: entry.weight, by: entry.by, reason: entry.reason)))
                 do {
                     try journal?.append(entry)
+                    outputs.record(RecordLine(t: entry.t, entry: .action(action: entry.action, weight: entry.weight, by: entry.by, reason: entry.reason)))
                 } catch {
-                    outputs.message("JOURNAL WRITE FAILED (\(error)): continuing, the router's log still has the change")
+                    if entry.action == "promote" { withheld = entry.weight }
+                    queue += engine.handle(.journalWriteFailed(entry, message: "\(error)", at: now))
                 }
             case .setWeight(let weight):
-                do throws(GatewayRouter.ChangeError) {
-                    guard let router else { throw GatewayRouter.ChangeError.failed(.badResponse(url: "targets.router.admin", reason: "no router configured")) }
-                    try await router.set(weight, by: actor)
-                    queue += engine.handle(.routerAcknowledged(weight: weight, at: now))
-                } catch {
-                    let followUp = engine.handle(.routerRejected(weight: weight, message: error.description, at: now))
-                    if followUp.contains(.setWeight(0)) { try? await Task.sleep(for: .milliseconds(500)) }
-                    queue += followUp
-                }
+                if weight == withheld { continue }
+                queue += await write(weight)
             case .announce(let decision):
+                if case .step(_, let to) = decision.kind, to == withheld { continue }
                 outputs.decision(decision)
             case .showMessage(let message):
                 outputs.message(message)
             }
         }
+    }
+
+    /// One write and its read-back, as engine events. A promotion needs a reading of the router to
+    /// base its `If-Match` on; a rollback is sent unconditionally.
+    private func write(_ weight: Int) async -> [ReleaseEffect] {
+        guard let router else {
+            return engine.handle(.routerRejected(weight: weight, message: "no router configured (targets.router.admin)", at: now))
+        }
+        let basis = engine.state.fleet.routerWeight
+        if weight > 0, basis == nil {
+            return engine.handle(.routerRejected(
+                weight: weight, message: "the router's weight has not been read yet: no promotion without it", at: now))
+        }
+        do {
+            try await router.set(weight, expecting: weight > 0 ? basis?.generation : nil, by: actor)
+        } catch {
+            return engine.handle(.routerRejected(weight: weight, message: error.description, at: now)) + (await readBack(router))
+        }
+        return await readBack(router)
+    }
+
+    /// Reads the router right after a write and hands the reading to the engine (a failed read
+    /// leaves the write to be settled by the next round's reading).
+    private func readBack(_ router: any TrafficRouter) async -> [ReleaseEffect] {
+        let entry = await router.read()
+        outputs.record(RecordLine(t: now, entry: entry))
+        guard case .weight(let weight, let generation) = entry else { return [] }
+        return engine.handle(.routerReadBack(weight: weight, generation: generation, at: now))
     }
 }

@@ -16,8 +16,7 @@ public final class RouterLock: Sendable {
 
     /// Takes the lock for `routerURL`, or throws ``Busy`` naming the holder.
     public init(routerURL: String) throws {
-        let name = routerURL.map { $0.isLetter || $0.isNumber ? $0 : "_" }
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("grayctl-router-\(String(name)).lock").path
+        path = RouterPaths.lock(routerURL)
         descriptor = open(path, O_RDWR | O_CREAT, 0o644)
         guard descriptor >= 0 else { throw Busy(description: "cannot open lock file \(path)") }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {

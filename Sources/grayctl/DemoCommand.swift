@@ -31,12 +31,12 @@ struct DemoCommand: AsyncParsableCommand {
         }
         defer { fleet.stop() }
         do {
-            try fleet.start { step in FileHandle.standardError.write(Data("grayctl demo: \(step)…\n".utf8)) }
+            try fleet.start { step in InputFiles.writeError("grayctl demo: \(step)…\n") }
         } catch {
             throw InputError("\(error)")
         }
         let configuration = try LiveOptions.loadConfig(try fleet.config(), needsRouter: true)
-        let session = try ReleaseSetup.session(
+        let session = try await ReleaseSetup.session(
             configuration: configuration, live: live, mode: .demo, journalPath: fleet.folder.appendingPathComponent("journal.jsonl").path,
             newRelease: true, token: fleet.token, autoAdvance: true, operatorName: ProcessInfo.processInfo.environment["USER"] ?? "demo",
             faults: FaultClient(baseURL: "http://\(fleet.addresses["canary"]!.admin)", token: fleet.token))

@@ -13,7 +13,7 @@ struct GrayCtl: AsyncParsableCommand {
             against your own. `grayctl watch` is read-only; `grayctl replay` judges a recording offline.
 
             Exit status: 0 promoted (or still progressing healthy), 3 rolled back, 2 bad input or configuration, \
-            4 interrupted or unfinished.
+            4 interrupted or unfinished, 5 a rollback was sent but the router never read back 0%.
             """,
         subcommands: [ReleaseCommand.self, WatchCommand.self, DemoCommand.self, ReplayCommand.self]
     )

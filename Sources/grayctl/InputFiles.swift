@@ -36,19 +36,52 @@ enum InputFiles {
         }
     }
 
-    /// Writes `text` to standard output unbuffered.
+    /// Writes `text` to standard output unbuffered. A closed or full output (`| head`, a full disk)
+    /// is said once on standard error and the run goes on: a release is never left unwatched
+    /// because its log could not be written.
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+        } catch {
+            guard outputFailure.isFirst() else { return }
+            writeError("grayctl: standard output cannot be written (\(error.localizedDescription)): carrying on; the verdict is in the exit status\n")
+        }
     }
 
     /// Writes `message` to standard error and exits 2 (bad input).
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        writeError(message + "\n")
         exit(2)
     }
 
     /// Writes a warning line to standard error.
     static func warn(_ text: String) {
-        FileHandle.standardError.write(Data(("grayctl: warning: " + text + "\n").utf8))
+        writeError("grayctl: warning: " + text + "\n")
+    }
+
+    /// Writes a line for the operator to standard error.
+    static func note(_ text: String) {
+        writeError("grayctl: " + text + "\n")
+    }
+
+    /// Writes to standard error; a failure there has nowhere left to be said and is dropped.
+    static func writeError(_ text: String) {
+        try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
+    }
+
+    private static let outputFailure = OnceFlag()
+}
+
+/// True the first time it is asked, false ever after (thread-safe): says a repeated failure once.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var asked = false
+
+    /// Whether this is the first call.
+    func isFirst() -> Bool {
+        lock.withLock {
+            defer { asked = true }
+            return !asked
+        }
     }
 }

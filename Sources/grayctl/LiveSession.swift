@@ -9,8 +9,20 @@ import SignalActions
 
 /// One live run against a fleet, headless or with the dashboard: builds the poller, router client,
 /// engine and runner, wires their outputs, and turns the outcome into the exit status
-/// (0 promoted, 3 rolled back, 4 interrupted or unfinished).
+/// (0 promoted, 3 rolled back, 4 interrupted or unfinished, 5 rollback never confirmed).
 struct LiveSession {
+    /// How the engine begins.
+    enum Start: Equatable {
+        /// From 0%.
+        case fresh
+        /// `--resume`: at the journalled weight.
+        case resume(Int)
+        /// `--adopt`: at the weight the router reads.
+        case adopt(Int)
+        /// The journal ends with an unconfirmed rollback: send 0% again.
+        case resendRollback
+    }
+
     var configuration: GrayConfig
     var options: LiveOptions
     var mode: DashboardMode
@@ -22,8 +34,8 @@ struct LiveSession {
     var operatorName: String
     /// Demo only: injects faults into the canary.
     var faults: FaultClient? = nil
-    /// `--resume`: the journalled weight to continue at.
-    var resumeWeight: Int? = nil
+    /// How the engine begins.
+    var start: Start = .fresh
 
     func run() async throws -> Never {
         let reader = router ?? configuration.targets[.router]?.admin.map { GatewayRouter(baseURL: $0, token: nil, tls: options.tls ?? ProbeTLS()) }
@@ -41,6 +53,7 @@ struct LiveSession {
         case .promoted: throw ExitCode(0)
         case .rolledBack: throw ExitCode(3)
         case .inProgress: throw ExitCode(4)
+        case .rollbackUnconfirmed: throw ExitCode(5)
         }
     }
 
@@ -49,16 +62,16 @@ struct LiveSession {
             decision: { decision in
                 if let line = ReplayOutput.jsonLine(decision) { InputFiles.write(line) }
             },
-            message: { message in FileHandle.standardError.write(Data("grayctl: \(message)\n".utf8)) },
+            message: { message in InputFiles.note(message) },
             record: { line in recorder?.append(line) })
         let runner = ReleaseRunner(
-            engine: engine, poller: poller, router: router, journal: journal, outputs: outputs,
+            engine: engine, fleet: poller, router: router, journal: journal, outputs: outputs,
             interval: configuration.plan.interval, actor: operatorName)
         let maxDuration = options.maxDuration
         let untilDone = mode != .watch
-        let (resumeWeight, operatorName) = (resumeWeight, operatorName)
+        let (start, operatorName) = (start, operatorName)
         let task = Task {
-            if let resumeWeight { await runner.resume(fromJournalAt: resumeWeight, by: operatorName) }
+            await Self.begin(runner, start, by: operatorName)
             return await runner.run(maxDuration: maxDuration, untilDone: untilDone)
         }
         let signals = OnSignals { task.cancel() }
@@ -85,7 +98,7 @@ struct LiveSession {
             record: { line in recorder?.append(line) },
             state: { dashboard.post(.released($0)) })
         let runner = ReleaseRunner(
-            engine: engine, poller: poller, router: router, journal: journal, outputs: outputs,
+            engine: engine, fleet: poller, router: router, journal: journal, outputs: outputs,
             interval: configuration.plan.interval, actor: operatorName)
         let maxDuration = options.maxDuration
         let polling = PollingTask()
@@ -94,13 +107,13 @@ struct LiveSession {
         readVersions(into: dashboard)
         let model = DashboardModel(
             mode: mode, service: configuration.service, plan: configuration.plan, gates: configuration.gates, themeName: theme.name)
-        let (operatorName, faults, resumeWeight) = (operatorName, faults, resumeWeight)
+        let (operatorName, faults, start) = (operatorName, faults, start)
         do {
             _ = try await dashboard.run(
                 model: model, theme: theme, themes: themes, colorEnabled: environment["NO_COLOR"].map(\.isEmpty) ?? true,
                 onStart: {
                     polling.start {
-                        if let resumeWeight { await runner.resume(fromJournalAt: resumeWeight, by: operatorName) }
+                        await Self.begin(runner, start, by: operatorName)
                         return await runner.run(maxDuration: maxDuration, untilDone: false)
                     }
                 }
@@ -118,6 +131,16 @@ struct LiveSession {
         withExtendedLifetime(signals) {}
         report(outcome)
         return outcome
+    }
+
+    /// Hands the engine how the release begins, before the first poll.
+    private static func begin(_ runner: ReleaseRunner, _ start: Start, by operatorName: String) async {
+        switch start {
+        case .fresh: break
+        case .resume(let weight): await runner.resume(fromJournalAt: weight, by: operatorName)
+        case .adopt(let weight): await runner.adopt(routerWeight: weight, by: operatorName)
+        case .resendRollback: await runner.resendUnconfirmedRollback(by: operatorName)
+        }
     }
 
     /// Reads the instances' versions for the header, in the background.
@@ -158,6 +181,10 @@ struct LiveSession {
         var line = ReplayOutput.verdictLine(outcome.verdict, weight: outcome.weight, t: outcome.t, reason: outcome.reason)
         if mode == .demo {
             line += "grayctl demo: stopping the fleet (its logs stay in \(journal.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().path } ?? "the temporary folder"))\n"
+        } else if mode.drives, outcome.verdict == .rollbackUnconfirmed {
+            line += "grayctl: ROLLBACK NOT CONFIRMED: the router did not read back 0%, so the canary may still get traffic. "
+                + "Set the router to 0% by hand or run grayctl release again: its journal"
+                + (journal.map { " (\($0.path))" } ?? "") + " makes it send 0% again.\n"
         } else if mode.drives, outcome.verdict == .inProgress, outcome.weight > 0 {
             line += "grayctl: the release is still in flight at \(outcome.weight)%: the router keeps that weight. "
                 + (journal.map { "Its journal is \($0.path); run again with --resume to continue or --new-release to start over.\n" } ?? "\n")

@@ -22,13 +22,22 @@ struct ReleaseCommand: AsyncParsableCommand {
 
             --headless prints one JSON event per decision on stdout and a final verdict line, and always \
             auto-advances. Exit status: 0 promoted, 3 rolled back, 2 bad input or configuration, \
-            4 interrupted or still in progress at --max-duration (or quit).
+            4 interrupted or still in progress at --max-duration (or quit), 5 a rollback was sent but the router \
+            never read back 0% (the canary may still get traffic: check the router).
 
-            Safety: every action is journalled (--journal, fsync) before it is sent. If the journal shows a \
-            release still in flight (grayctl stopped mid-release), grayctl shows where it stood and changes no \
-            weight until you say how to go on: --resume continues at the journalled weight (that step earns \
-            fresh evidence before the next; a router reading another weight pauses the release), --new-release \
-            starts over from 0%. A lock per router keeps a second grayctl from driving it.
+            Safety: every action is journalled (--journal, fsync) before it is sent; a promotion whose entry \
+            cannot be written is not sent (a rollback always is). The journal is kept per router URL, so a \
+            retry from another directory finds it. If it shows a release still in flight (grayctl stopped \
+            mid-release), grayctl shows where it stood and changes no weight until you say how to go on: \
+            --resume continues at the journalled weight (that step earns fresh evidence before the next), \
+            --new-release starts over. If it ends with a rollback the router never confirmed, weight 0 is sent \
+            again. If the router reads a canary weight above 0 that no journal explains, grayctl says so and \
+            refuses to start unless you pass --adopt (continue at that weight) or set the router to 0%. The \
+            router's weight, not grayctl's, decides whether a tripped gate rolls back. A lock per router keeps \
+            a second grayctl from driving it.
+
+            A rollback counts as done only when a read-back of the router shows 0%; until then it is re-sent \
+            every round and shown as ROLLING BACK / ROLLBACK UNCONFIRMED (q asks before quitting).
             """
     )
 
@@ -37,8 +46,12 @@ struct ReleaseCommand: AsyncParsableCommand {
 
     @OptionGroup var live: LiveOptions
 
-    @Option(name: .customLong("journal"), help: ArgumentHelp("Append every action and weight change here (fsync).", valueName: "file"))
-    var journalPath: String = "grayctl-journal.jsonl"
+    @Option(
+        name: .customLong("journal"),
+        help: ArgumentHelp(
+            "Append every action and weight change here (fsync). Default: one journal per router URL in $XDG_STATE_HOME/grayctl/ (else ~/.local/state/grayctl/), found from any directory.",
+            valueName: "file"))
+    var journalPath: String?
 
     @Option(name: .customLong("router-token-file"), help: "File holding the router's bearer token.")
     var routerTokenFile: String?
@@ -49,6 +62,9 @@ struct ReleaseCommand: AsyncParsableCommand {
     @Flag(help: "Continue the release the journal shows in flight, at its journalled weight.")
     var resume = false
 
+    @Flag(help: "Continue at the weight the router reads when no journal explains it (that step earns fresh evidence first).")
+    var adopt = false
+
     @Flag(help: "Start with auto-advance on (the dashboard; headless always auto-advances).")
     var auto = false
 
@@ -57,67 +73,15 @@ struct ReleaseCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !(resume && newRelease) else { throw ValidationError("--resume and --new-release exclude each other") }
+        guard !(resume && adopt) else { throw ValidationError("--resume and --adopt exclude each other: --resume takes the journal's weight") }
     }
 
     func run() async throws {
         let configuration = try LiveOptions.loadConfig(config, needsRouter: true)
-        let session = try ReleaseSetup.session(
+        let session = try await ReleaseSetup.session(
             configuration: configuration, live: live, mode: .release, journalPath: journalPath, newRelease: newRelease,
-            resume: resume, token: try ReleaseSetup.token(file: routerTokenFile), autoAdvance: auto || configuration.plan.autoAdvance,
-            operatorName: operatorName)
+            resume: resume, adopt: adopt, token: try ReleaseSetup.token(file: routerTokenFile),
+            autoAdvance: auto || configuration.plan.autoAdvance, operatorName: operatorName)
         try await session.run()
-    }
-}
-
-/// What `release` and `demo` share before a release starts: the router lock, the journal read-back,
-/// the router client.
-enum ReleaseSetup {
-    static func session(
-        configuration: GrayConfig, live: LiveOptions, mode: DashboardMode, journalPath: String, newRelease: Bool, resume: Bool = false,
-        token: String?,
-        autoAdvance: Bool, operatorName: String, faults: FaultClient? = nil
-    ) throws -> LiveSession {
-        let routerURL = configuration.targets[.router]?.admin ?? ""
-        let lock: RouterLock
-        do {
-            lock = try RouterLock(routerURL: routerURL)
-        } catch {
-            throw InputError("\(error)")
-        }
-        let previous = JournalSummary(try Journal.entries(at: journalPath))
-        if let previous {
-            FileHandle.standardError.write(Data("grayctl: journal \(journalPath): \(previous.description)\n".utf8))
-            if previous.inFlight, !newRelease, !resume {
-                throw InputError(
-                    "not changing any weight: the release in \(journalPath) was in flight at \(previous.weight)%. "
-                        + "Check the router, then run again with --resume to continue at \(previous.weight)% or --new-release to start over")
-            }
-        }
-        if resume, previous?.inFlight != true {
-            throw InputError("--resume: the journal \(journalPath) shows no release in flight")
-        }
-        let journal: Journal
-        do {
-            journal = try Journal(path: journalPath)
-        } catch {
-            throw InputError("\(error)")
-        }
-        let router = GatewayRouter(baseURL: routerURL, token: token, tls: live.tls ?? ProbeTLS())
-        return LiveSession(
-            configuration: configuration, options: live, mode: mode, router: router, journal: journal, lock: lock,
-            autoAdvance: autoAdvance, operatorName: operatorName, faults: faults, resumeWeight: resume ? previous?.weight : nil)
-    }
-
-    /// The router token from `file`, else `$GRAYCTL_ROUTER_TOKEN`.
-    static func token(file: String?) throws -> String? {
-        if let file {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw InputError("cannot read --router-token-file \(file)")
-            }
-            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty else { throw InputError("--router-token-file \(file) is empty") }
-            return token
-        }
-        return ProcessInfo.processInfo.environment["GRAYCTL_ROUTER_TOKEN"]
     }
 }

@@ -25,4 +25,7 @@ func runGrayCtl() async -> Never {
     }
 }
 
+// A closed pipe (`grayctl release --headless | head`) is a write error to report, not a signal that kills
+// the driver of a live release.
+signal(SIGPIPE, SIG_IGN)
 await runGrayCtl()

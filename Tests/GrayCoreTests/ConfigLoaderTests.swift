@@ -25,7 +25,7 @@ struct ConfigLoaderTests {
         #expect(config.gates.window == 60 && config.gates.fastWindow == 15 && config.gates.minRequests == 100)
         #expect(config.gates.confidence == 0.999 && config.gates.fastConfidence == 0.99)
         #expect(config.gates.healthLimit == 10 && config.gates.staleHold == 3 && config.gates.staleRollback == 30)
-        #expect(config.failureCodes.names == ["Unavailable", "Internal", "DeadlineExceeded"])
+        #expect(config.failureCodes.codes == [.unavailable, .internal, .deadlineExceeded])
         #expect(config.metrics.clientHandled == "envoy_cluster_grpc_total" && config.metrics.upstreamLabel == "envoy_cluster_name")
     }
 
@@ -56,7 +56,11 @@ struct ConfigLoaderTests {
         ("gates:\n  failure_codes: [Unavailable, Oops]\n", nil),
         ("targets:\n  canary:\n    admin: ftp://x\n", "line 3: targets.canary.admin: expected an http:// or https:// URL, found \"ftp://x\""),
         ("targets:\n  canary:\n    grpc: localhost\n", "line 3: targets.canary.grpc: expected host:port with a port in 1...65535, found \"localhost\""),
-        ("targets:\n  router:\n    kind: nginx\n", "line 3: targets.router.kind: expected one of gateway, envoy, haproxy, istio, found \"nginx\""),
+        ("targets:\n  router:\n    kind: nginx\n", "line 3: targets.router.kind: expected a router kind grayctl has a provider for: gateway, found \"nginx\""),
+        ("targets:\n  router:\n    kind: envoy\n", "line 3: targets.router.kind: expected a router kind grayctl has a provider for: gateway, found \"envoy\""),
+        ("plan:\n  interval: 10s\ngates:\n  stale_hold: 5s\n", "line 4: gates.stale_hold: expected at least twice plan.interval (10 s): readings are up to one interval old, found \"5s\""),
+        ("plan:\n  interval: 3s\n", "line 2: plan.interval: expected at most half of gates.stale_hold (5 s), or a longer gates.stale_hold: readings are up to one interval old, found \"3s\""),
+        ("metrics:\n  upstream_stable: v2\n  upstream_canary: v2\n", "line 3: metrics.upstream_canary: expected a value other than metrics.upstream_stable's, found \"v2\""),
         ("metrics:\n  code_label: grpc-code\n", "line 2: metrics.code_label: expected a Prometheus metric or label name, found \"grpc-code\""),
         ("plan: [1, 2]\n", "line 1: plan: expected a mapping of keys, found a list"),
         ("plan:\n  steps: [5, 10\n", nil),
@@ -72,6 +76,19 @@ struct ConfigLoaderTests {
                 #expect(error.line >= 1)
             }
         }
+    }
+
+    @Test("failure codes are read in every spelling of a gRPC status code",
+          arguments: ["[UNAVAILABLE, DEADLINE_EXCEEDED]", "[Unavailable, DeadlineExceeded]", "[14, 4]", "[unavailable, deadline_exceeded]"])
+    func failureCodeSpellings(list: String) throws {
+        let config = try ConfigLoader.load("gates:\n  failure_codes: \(list)\n")
+        #expect(config.failureCodes.codes == [.unavailable, .deadlineExceeded])
+    }
+
+    @Test("router upstream values map to versions")
+    func upstreamValues() throws {
+        let config = try ConfigLoader.load("metrics:\n  upstream_stable: orders-v1\n  upstream_canary: orders-v2\n")
+        #expect(config.metrics.upstreamValues == [.stable: "orders-v1", .canary: "orders-v2"])
     }
 
     @Test("YAML syntax errors give line and column")

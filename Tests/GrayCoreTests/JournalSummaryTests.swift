@@ -19,10 +19,32 @@ struct JournalSummaryTests {
         #expect(summary.description == "the previous release was in flight at 10% (last: pause by ana, why)")
     }
 
-    @Test("completed and rolled-back releases are not in flight", arguments: [("complete", 100), ("rollback", 0)])
-    func finished(action: String, weight: Int) throws {
-        let summary = try #require(JournalSummary([Self.entry("promote", 50), Self.entry(action, weight)]))
-        #expect(!summary.inFlight && summary.weight == weight)
+    @Test("completed and confirmed rolled-back releases are not in flight",
+          arguments: [(["complete"], 100, JournalSummary.Standing.completed), (["rollback", "rollback_confirmed"], 0, .rolledBack)])
+    func finished(actions: [String], weight: Int, standing: JournalSummary.Standing) throws {
+        let summary = try #require(JournalSummary([Self.entry("promote", 50)] + actions.map { Self.entry($0, weight) }))
+        #expect(!summary.inFlight && summary.weight == weight && summary.standing == standing)
+    }
+
+    @Test("a rollback the router never confirmed is read as still rolling back (the next start re-sends it)")
+    func unconfirmedRollback() throws {
+        let summary = try #require(JournalSummary([Self.entry("promote", 25), Self.entry("rollback", 0)]))
+        #expect(summary.standing == .rollbackUnconfirmed && !summary.inFlight)
+    }
+
+    @Test("operator toggles after the end do not make a finished release read as in flight",
+          arguments: ["toggle_auto", "pause", "resume"])
+    func togglesAfterTheEnd(action: String) throws {
+        let summary = try #require(JournalSummary([
+            Self.entry("promote", 25), Self.entry("rollback", 0), Self.entry("rollback_confirmed", 0), Self.entry(action, 0),
+        ]))
+        #expect(summary.standing == .rolledBack && !summary.inFlight)
+    }
+
+    @Test("a journal with only operator toggles has not started")
+    func notStarted() throws {
+        let summary = try #require(JournalSummary([Self.entry("pause", 0)]))
+        #expect(summary.standing == .notStarted && !summary.inFlight)
     }
 
     @Test("a resumed release that stopped again is in flight at the resumed weight")

@@ -137,13 +137,31 @@ struct ReleaseEngineTests {
         #expect(harness.effects.contains(.setWeight(0)))
     }
 
-    @Test("outcome 6: every decision carries a reason")
-    func reasons() {
+    @Test("outcome 6: every decision carries a reason with the numbers behind it")
+    func reasons() throws {
         var harness = ReleaseHarness()
         for _ in 0..<60 { harness.second(rate: 20) }
         for _ in 0..<10 { harness.second(rate: 20, failureRatio: 0.5) }
-        #expect(!harness.decisions.isEmpty)
-        #expect(harness.decisions.allSatisfy { !$0.reason.isEmpty })
+        let kinds = harness.decisions.map(\.kind)
+        #expect(kinds.contains(.step(from: 0, to: 5)) && kinds.contains(.step(from: 5, to: 10)) && kinds.contains(.hold))
+        for decision in harness.decisions {
+            switch decision.kind {
+            case .step(0, _):
+                #expect(decision.reason == "canary SERVING, canary breakers closed (1), canary metrics fresh (from canary): starting at 5%")
+            case .step:
+                let pattern = /green for \d+ s at \d+%: canary failures [\d.]+% ≤ 1% over \d+ s, \d+ requests; canary P99 [\d.]+ ms ≤ 500 ms over \d+ s/
+                #expect(decision.reason.wholeMatch(of: pattern) != nil, "\(decision.reason)")
+            case .hold:
+                #expect(decision.reason.wholeMatch(of: /canary (requests|latency observations) \d+ < 50 over \d+ s: no (error|latency) verdict yet/) != nil,
+                        "\(decision.reason)")
+            case .rollback:
+                #expect(decision.reason.wholeMatch(of: /canary failures [\d.]+% \(≥ [\d.]+% at 99\.9+%\) over \d+ s, \d+ requests > 1%/) != nil,
+                        "\(decision.reason)")
+            case .complete:
+                Issue.record("not expected: \(decision.reason)")
+            }
+        }
+        #expect(harness.rollback != nil)
     }
 
     @Test("step-through: no auto-advance; the operator promotes when green and is refused when not")
@@ -163,7 +181,7 @@ struct ReleaseEngineTests {
         #expect(harness.steps.last?.reason == "operator ana promoted: all gates green")
     }
 
-    @Test("pause stops auto-advance but not rollback; toggling auto-advance is journalled")
+    @Test("pause stops auto-advance but not rollback")
     func pause() throws {
         var harness = ReleaseHarness()
         for _ in 0..<5 { harness.second(rate: 20) }
@@ -172,11 +190,24 @@ struct ReleaseEngineTests {
         #expect(harness.engine.state.weight == 5)
         for _ in 0..<5 { harness.second(rate: 20, failureRatio: 0.5) }
         #expect(harness.rollback != nil)
-        harness.handle(.operatorRequested(.toggleAutoAdvance, by: "ana", at: harness.t))
-        #expect(harness.effects.contains(.showMessage("auto-advance off")))
     }
 
-    @Test("the router refusing a rollback is retried; refusing a promotion keeps the old weight")
+    @Test("toggling auto-advance is journalled, with who and which way")
+    func toggleJournalled() {
+        var harness = ReleaseHarness()
+        for _ in 0..<5 { harness.second(rate: 20) }
+        harness.effects = []
+        harness.handle(.operatorRequested(.toggleAutoAdvance, by: "ana", at: harness.t))
+        harness.handle(.operatorRequested(.toggleAutoAdvance, by: "bo", at: harness.t + 1))
+        #expect(harness.effects == [
+            .appendJournal(JournalEntry(t: 5, action: "toggle_auto", weight: 5, by: "ana", reason: "auto-advance off")),
+            .showMessage("auto-advance off"),
+            .appendJournal(JournalEntry(t: 6, action: "toggle_auto", weight: 5, by: "bo", reason: "auto-advance on")),
+            .showMessage("auto-advance on"),
+        ])
+    }
+
+    @Test("the router refusing a rollback is retried at the next round; refusing a promotion keeps the old weight")
     func routerRejections() {
         var engine = ReleaseEngine(plan: ReleasePlan(), gates: GateSettings(), metrics: MetricNames(), failureCodes: .defaults, autoAdvance: false)
         var rng = SplitMix64(seed: 1)
@@ -194,17 +225,21 @@ struct ReleaseEngineTests {
         _ = engine.handle(.operatorRequested(.promote, by: "ana", at: 4))
         _ = engine.handle(.routerAcknowledged(weight: 5, at: 4))
         _ = engine.handle(.operatorRequested(.rollback, by: "ana", at: 5))
-        let retry = engine.handle(.routerRejected(weight: 0, message: "HTTP 503", at: 5))
-        #expect(retry == [.showMessage("ROLLBACK NOT APPLIED: router refused weight 0 (HTTP 503); retrying"), .setWeight(0)])
+        let refusal = engine.handle(.routerRejected(weight: 0, message: "HTTP 503", at: 5))
+        #expect(refusal == [.showMessage("ROLLBACK NOT APPLIED: router refused weight 0 (HTTP 503); retrying every round")])
+        #expect(engine.state.phase == .rollingBack)
+        #expect(engine.handle(.ticked(at: 6)) == [.setWeight(0)], "weight 0 goes out again at the next round")
     }
 
-    @Test("a weight changed outside grayctl pauses the release")
+    @Test("a weight changed outside grayctl is adopted and pauses the release")
     func externalChange() {
         var harness = ReleaseHarness()
         for _ in 0..<5 { harness.second(rate: 20) }
         harness.handle(.observed([.weight(50, generation: "3")], at: harness.t))
         #expect(harness.engine.state.paused)
-        #expect(harness.effects.contains(.showMessage("router weight changed outside grayctl to 50% (grayctl set 5%): paused")))
+        #expect(harness.engine.state.weight == 50 && harness.engine.state.stepIndex == 3, "the router's weight is the current step")
+        #expect(harness.effects.contains(.showMessage(
+            "router weight changed outside grayctl to 50% (grayctl set 5%): paused at 50%; gates still roll back")))
     }
 
     @Test("read-only (grayctl watch): gates are judged, the weight follows the router, nothing is ever changed")
@@ -238,6 +273,6 @@ struct ReleaseEngineTests {
         for _ in 0..<20 { harness.second(rate: 20) }
         #expect(harness.steps.first?.kind == .step(from: 25, to: 50))
         harness.handle(.resumedFromJournal(weight: 10, by: "ana", at: harness.t))
-        #expect(harness.effects.last == .showMessage("resume ignored: the release has already moved"))
+        #expect(harness.effects.last == .showMessage("resume_journal ignored: the release has already moved"))
     }
 }

@@ -112,7 +112,7 @@ struct LiveReleaseTests {
         let engine = ReleaseEngine(plan: plan, gates: gates, metrics: MetricNames(), failureCodes: .defaults, autoAdvance: true)
         let router = GatewayRouter(baseURL: fleet.targets[.router]!.admin!, token: LiveFleet.token)
         let poller = FleetPoller(targets: fleet.targets, router: router, tls: nil, timeout: 1)
-        return ReleaseRunner(engine: engine, poller: poller, router: router, journal: journal, outputs: collected.outputs, interval: plan.interval, actor: "test")
+        return ReleaseRunner(engine: engine, fleet: poller, router: router, journal: journal, outputs: collected.outputs, interval: plan.interval, actor: "test")
     }
 
     @Test("a healthy canary is promoted to 100%: the gateway's weight moves, the journal has every step")

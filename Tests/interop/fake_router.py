@@ -6,7 +6,9 @@ MODE: "conflict"  every PUT answers 409 (someone else moved the generation)
       "flaky"     the first two PUTs answer 503, then 200
       "down"      every PUT answers 500
       "slow"      every PUT sleeps 3 s (longer than the client's timeout)
-GET always answers {"weight":W,"generation":G} with ETag "G". Every request is logged to stderr
+      "strict"    PUTs honour If-Match like the reference gateway (409 on another generation)
+      "odd:TEXT"  GET answers the weight as the raw JSON number TEXT (1e400, 12.5, -3)
+GET answers {"weight":W,"generation":G} with ETag "G". Every request is logged to stderr
 with its method, If-Match and whether an Authorization header came (never its value).
 """
 import json
@@ -33,6 +35,14 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def do_GET(self):
+        if MODE.startswith("odd:"):
+            data = ('{"weight":%s,"generation":%d}' % (MODE[4:], STATE["generation"])).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
         self.answer(200, {"weight": STATE["weight"], "generation": STATE["generation"]})
 
     def do_PUT(self):
@@ -48,6 +58,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(500 if MODE == "down" else 503, {"error": "unavailable"})
         if MODE == "slow":
             time.sleep(3)
+        expected = self.headers.get("If-Match")
+        if MODE == "strict" and expected is not None and expected.strip('"') != str(STATE["generation"]):
+            return self.answer(409, {"error": "generation mismatch"})
         STATE["weight"], STATE["generation"] = body["weight"], STATE["generation"] + 1
         self.answer(200, {"weight": STATE["weight"], "generation": STATE["generation"]})
 

@@ -23,7 +23,28 @@ public enum ConfigLoader {
         if let node = top["plan"] { config.plan = try plan(node) }
         if let node = top["gates"] { try gates(node, into: &config) }
         if let node = top["metrics"] { config.metrics = try metrics(node) }
+        try checkStaleHold(config, top: top)
         return config
+    }
+
+    /// A reading is up to one interval old when the next round arrives: a stale hold shorter than
+    /// two intervals would hold (and refuse operator promotions) between every two rounds.
+    private static func checkStaleHold(_ config: GrayConfig, top: Section) throws(ConfigError) {
+        let minimum = 2 * config.plan.interval
+        guard config.gates.staleHold < minimum else { return }
+        let hold = Format.seconds(config.gates.staleHold)
+        let interval = Format.seconds(config.plan.interval)
+        let holdNode = top["gates"].flatMap { try? Section($0, path: "gates", known: gateKeys)["stale_hold"] }
+        let intervalNode = top["plan"].flatMap { try? Section($0, path: "plan", known: planKeys)["interval"] }
+        if let holdNode {
+            throw holdNode.invalid(
+                "gates.stale_hold", expected: "at least twice plan.interval (\(interval)): readings are up to one interval old")
+        }
+        let expected = "at most half of gates.stale_hold (\(hold)), or a longer gates.stale_hold: readings are up to one interval old"
+        guard let intervalNode else {
+            throw .invalidValue(key: "plan.interval", line: 1, expected: expected, found: interval)
+        }
+        throw intervalNode.invalid("plan.interval", expected: expected)
     }
 
     private static func syntaxError(_ error: YamlError) -> ConfigError {
@@ -65,9 +86,10 @@ public enum ConfigLoader {
             }
             if let kind = fields["kind"] {
                 let value = try kind.string("\(path).kind")
-                let kinds = ["gateway", "envoy", "haproxy", "istio"]
-                guard kinds.contains(value) else {
-                    throw kind.invalid("\(path).kind", expected: "one of \(kinds.joined(separator: ", "))")
+                guard TargetEndpoints.routerKinds.contains(value) else {
+                    throw kind.invalid(
+                        "\(path).kind",
+                        expected: "a router kind grayctl has a provider for: \(TargetEndpoints.routerKinds.joined(separator: ", "))")
                 }
                 endpoints.kind = value
             }
@@ -76,8 +98,14 @@ public enum ConfigLoader {
         return result
     }
 
+    private static let planKeys = ["steps", "bake", "interval", "auto_advance"]
+    private static let gateKeys = [
+        "error_ratio", "latency", "latency_quantile", "window", "fast_window", "min_requests", "confidence",
+        "fast_confidence", "health_limit", "stale_hold", "stale_rollback", "failure_codes",
+    ]
+
     private static func plan(_ node: Node) throws(ConfigError) -> ReleasePlan {
-        let section = try Section(node, path: "plan", known: ["steps", "bake", "interval", "auto_advance"])
+        let section = try Section(node, path: "plan", known: planKeys)
         var plan = ReleasePlan()
         if let steps = section["steps"] {
             guard case .sequence(let sequence) = steps, !sequence.isEmpty else {
@@ -110,10 +138,7 @@ public enum ConfigLoader {
     }
 
     private static func gates(_ node: Node, into config: inout GrayConfig) throws(ConfigError) {
-        let section = try Section(node, path: "gates", known: [
-            "error_ratio", "latency", "latency_quantile", "window", "fast_window", "min_requests", "confidence",
-            "fast_confidence", "health_limit", "stale_hold", "stale_rollback", "failure_codes",
-        ])
+        let section = try Section(node, path: "gates", known: gateKeys)
         var gates = GateSettings()
         if let node = section["error_ratio"] {
             gates.maxErrorRatio = try node.ratio("gates.error_ratio")
@@ -154,17 +179,18 @@ public enum ConfigLoader {
             guard case .sequence(let sequence) = node else {
                 throw node.invalid("gates.failure_codes", expected: "a list of gRPC code names such as [Unavailable, Internal]")
             }
-            var names: Set<String> = []
+            var codes: Set<GRPCStatusCode> = []
             for (index, element) in sequence.enumerated() {
                 let name = try element.string("gates.failure_codes[\(index)]")
-                guard FailureCodes.allCodeNames.contains(name) else {
+                guard let code = GRPCStatusCode(label: name) else {
                     throw element.invalid(
                         "gates.failure_codes[\(index)]",
-                        expected: "a gRPC code name (\(FailureCodes.allCodeNames.sorted().joined(separator: ", ")))")
+                        expected: "a gRPC status code: a name in any of its spellings (Unavailable, UNAVAILABLE, DEADLINE_EXCEEDED) or its number (14); "
+                            + "codes: \(GRPCStatusCode.allCases.map(\.name).joined(separator: ", "))")
                 }
-                names.insert(name)
+                codes.insert(code)
             }
-            config.failureCodes = FailureCodes(names: names)
+            config.failureCodes = FailureCodes(codes: codes)
         }
         config.gates = gates
     }
@@ -175,8 +201,18 @@ public enum ConfigLoader {
             ("client_handled", \.clientHandled), ("client_latency", \.clientLatency), ("code_label", \.codeLabel),
             ("upstream_label", \.upstreamLabel), ("breaker_state", \.breakerState),
         ]
-        let section = try Section(node, path: "metrics", known: keys.map(\.0))
+        let upstreamKeys: [(String, Version)] = [("upstream_stable", .stable), ("upstream_canary", .canary)]
+        let section = try Section(node, path: "metrics", known: keys.map(\.0) + upstreamKeys.map(\.0))
         var names = MetricNames()
+        for (key, version) in upstreamKeys {
+            guard let node = section[key] else { continue }
+            names.upstreamValues[version] = try node.string("metrics.\(key)")
+        }
+        if names.upstreamValues[.stable] == names.upstreamValues[.canary],
+            let node = section["upstream_canary"] ?? section["upstream_stable"]
+        {
+            throw node.invalid("metrics.upstream_canary", expected: "a value other than metrics.upstream_stable's")
+        }
         for (key, path) in keys {
             guard let node = section[key] else { continue }
             let value = try node.string("metrics.\(key)")

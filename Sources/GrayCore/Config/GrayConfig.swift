@@ -23,8 +23,11 @@ public struct TargetEndpoints: Equatable, Sendable {
     public var admin: String?
     /// `host:port` of the gRPC port (health checks).
     public var grpc: String?
-    /// For the router: which traffic provider speaks to it (`gateway`, `envoy`, `haproxy`, `istio`).
+    /// For the router: which traffic provider speaks to it (one of ``routerKinds``).
     public var kind: String?
+
+    /// The router kinds grayctl has a provider for.
+    public static let routerKinds = ["gateway"]
 
     /// Creates endpoints.
     public init(admin: String? = nil, grpc: String? = nil, kind: String? = nil) {

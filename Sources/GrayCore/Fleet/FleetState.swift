@@ -1,7 +1,8 @@
 /// Everything grayctl currently knows of the fleet, built from observations only.
 ///
 /// Pure: time comes with each observation. Traffic of a version is read from the router's
-/// per-upstream client metrics when the router exposes them, else from that version's instance.
+/// per-upstream client metrics when they have series for both versions, else from that version's
+/// instance.
 public struct FleetState: Sendable {
     /// The last health answer of a target and since when it has been the same.
     public struct HealthView: Equatable, Sendable {
@@ -45,11 +46,11 @@ public struct FleetState: Sendable {
         var meter: TrafficMeter
         var windows: [Version: TrafficWindow] = [:]
         var lastGoodScrape: Double?
-        var carriesTraffic = false
-        var breakerGauges: [String: Double] = [:]
+        var breakerGauges: [String: BreakerGauges.Reading] = [:]
     }
 
-    private let names: MetricNames
+    /// The metric and label names the fleet's scrapes are read with.
+    public let names: MetricNames
     private let keep: Double
     private var metrics: [Target: MetricsView] = [:]
     /// Health per target.
@@ -108,7 +109,6 @@ public struct FleetState: Sendable {
     private mutating func applyMetrics(_ target: Target, _ exposition: Exposition, at time: Double) {
         guard var view = metrics[target] else { return }
         let totals = view.meter.ingest(exposition)
-        view.carriesTraffic = view.meter.carriesTraffic(exposition)
         view.lastGoodScrape = time
         let versions: [Version]
         switch target {
@@ -119,19 +119,26 @@ public struct FleetState: Sendable {
         for version in versions {
             view.windows[version, default: TrafficWindow(keep: keep)].append(totals[version] ?? TrafficTotals(), at: time)
         }
-        var gauges: [String: Double] = [:]
-        for sample in exposition.samples where sample.name == names.breakerState {
-            gauges[sample.label("name") ?? ""] = sample.value
-        }
-        view.breakerGauges = gauges
+        view.breakerGauges = BreakerGauges.read(exposition.samples, name: names.breakerState)
         metrics[target] = view
     }
 
-    /// Where a version's traffic is read from: the router when it exposes client metrics, else the
-    /// version's instance.
+    /// Where a version's traffic is read from: the router when its last scrape has client series
+    /// for both versions (its upstream values mapped as configured), else the version's instance.
     public func trafficSource(of version: Version) -> Target {
-        if let router = metrics[.router], router.carriesTraffic { return .router }
+        if let router = metrics[.router], router.meter.versionsSeen.count == Version.allCases.count { return .router }
         return version == .canary ? .canary : .stable
+    }
+
+    /// Upstream label values of the router's last scrape that map to no version (a router whose
+    /// clusters are named otherwise than `metrics.upstream_stable` / `upstream_canary` say).
+    public var unmatchedUpstreams: [String] {
+        metrics[.router]?.meter.unmatchedUpstreams ?? []
+    }
+
+    /// Code label values of a version's traffic source's last scrape that name no gRPC status code.
+    public func unrecognisedCodes(of version: Version) -> [String] {
+        metrics[trafficSource(of: version)]?.meter.unrecognisedCodes[version] ?? []
     }
 
     /// A version's traffic over the last `window` seconds, from its source.
@@ -149,8 +156,8 @@ public struct FleetState: Sendable {
         metrics[target]?.lastGoodScrape
     }
 
-    /// Breaker states from the `circuit_breaker_state` gauge of a target's last good scrape.
-    public func breakerGauges(of target: Target) -> [String: Double] {
+    /// Breaker states from the breaker gauge (`metrics.breaker_state`) of a target's last good scrape.
+    public func breakerGauges(of target: Target) -> [String: BreakerGauges.Reading] {
         metrics[target]?.breakerGauges ?? [:]
     }
 }

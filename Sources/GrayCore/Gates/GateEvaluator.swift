@@ -71,13 +71,18 @@ public struct GateEvaluator: Sendable {
         if let open = view?.breakers.first(where: { $0.state == .open }) {
             return GateResult(.breakers, .trip, "canary breaker \(open.name) (\(open.method)) open")
         }
-        let gauges = fleet.breakerGauges(of: .canary)
-        if let open = gauges.sorted(by: { $0.key < $1.key }).first(where: { $0.value == 2 }) {
-            return GateResult(.breakers, .trip, "canary breaker \(open.key) open (circuit_breaker_state = 2)")
+        let gauges = fleet.breakerGauges(of: .canary).sorted { $0.key < $1.key }
+        if let open = gauges.first(where: { $0.value == .state(.open) }) {
+            return GateResult(.breakers, .trip, "canary breaker \(open.key) open (\(fleet.names.breakerState))")
+        }
+        if let odd = gauges.first(where: { if case .unrecognised = $0.value { return true } else { return false } }),
+            case .unrecognised(let what) = odd.value
+        {
+            return GateResult(.breakers, .hold, "canary breaker \(odd.key): \(fleet.names.breakerState) has \(what), not a breaker state")
         }
         guard let view else {
             if !gauges.isEmpty, let scraped = fleet.lastGoodScrape(target: .canary), now - scraped <= settings.staleHold {
-                return breakerSummary(halfOpen: gauges.filter { $0.value == 1 }.keys.sorted(), count: gauges.count)
+                return breakerSummary(halfOpen: gauges.filter { $0.value == .state(.halfOpen) }.map(\.key), count: gauges.count)
             }
             return GateResult(.breakers, .insufficient, "no breaker data from the canary yet")
         }
@@ -112,7 +117,28 @@ public struct GateEvaluator: Sendable {
         if age > settings.staleHold {
             return GateResult(.metrics, .hold, "canary metrics stale for \(Format.seconds(age))\(lastError)")
         }
-        return GateResult(.metrics, .pass, "canary metrics fresh (from \(source.rawValue))")
+        return GateResult(.metrics, .pass, "canary metrics fresh (from \(source.rawValue))" + routerNote(fleet))
+    }
+
+    /// Why the router's series are not used although it has some, naming the values it has.
+    private func routerNote(_ fleet: FleetState) -> String {
+        let unmatched = fleet.unmatchedUpstreams
+        guard !unmatched.isEmpty, fleet.trafficSource(of: .canary) != .router else { return "" }
+        let values = unmatched.prefix(4).map { "\"\($0)\"" }.joined(separator: ", ")
+        let wanted = Version.allCases.map { "\($0.rawValue)=\"\(fleet.names.upstreamValues[$0] ?? "")\"" }.joined(separator: ", ")
+        return "; router's \(fleet.names.upstreamLabel) values \(values) match no version (\(wanted)): router series not used,"
+            + " set metrics.upstream_stable and metrics.upstream_canary"
+    }
+
+    /// A hold when the canary's requests carry code label values that name no gRPC status code.
+    private func unrecognisedCodes(_ fleet: FleetState) -> GateResult? {
+        let values = fleet.unrecognisedCodes(of: .canary)
+        guard !values.isEmpty else { return nil }
+        let family = fleet.trafficSource(of: .canary) == .router ? fleet.names.clientHandled : fleet.names.serverHandled
+        let quoted = values.prefix(4).map { $0.hasPrefix("(") ? $0 : "\(fleet.names.codeLabel)=\"\($0)\"" }.joined(separator: ", ")
+        return GateResult(
+            .errors, .hold,
+            "canary \(family) has \(quoted): not a gRPC status code, so those requests are neither successes nor failures; no error verdict until metrics.code_label or the service's labels are fixed")
     }
 
     // MARK: Traffic
@@ -131,6 +157,7 @@ public struct GateEvaluator: Sendable {
                     "canary failures \(Format.percent(stats.failureRatio)) (≥ \(Format.percent(lower)) at \(confidenceText(bound))) over \(Format.seconds(stats.span)), \(Format.count(stats.requests)) requests > \(Format.percent(settings.maxErrorRatio))")
             }
         }
+        if let unrecognised = unrecognisedCodes(fleet) { return unrecognised }
         if slow.requests < settings.minRequests {
             return GateResult(
                 .errors, .insufficient,

@@ -14,8 +14,11 @@ public struct MetricNames: Equatable, Sendable {
     public var clientLatency = "grpc_client_handling_seconds"
     /// The label holding the gRPC status code name.
     public var codeLabel = "grpc_code"
-    /// The router label naming the upstream version (`stable` or `canary`).
+    /// The router label naming the upstream version.
     public var upstreamLabel = "upstream"
+    /// The value of `upstreamLabel` that means each version on the router (`stable`, `canary` by
+    /// default; e.g. `orders-v1`, `orders-v2` for a router that names clusters).
+    public var upstreamValues: [Version: String] = [.stable: "stable", .canary: "canary"]
     /// Breaker state gauge (0 closed, 1 half-open, 2 open).
     public var breakerState = "circuit_breaker_state"
 
@@ -25,23 +28,20 @@ public struct MetricNames: Equatable, Sendable {
 
 /// gRPC status codes counted as failures; the rest (client faults) are not.
 public struct FailureCodes: Equatable, Sendable {
-    /// Code names as go-grpc-prometheus writes them in `grpc_code`.
-    public var names: Set<String>
+    /// The failing codes.
+    public var codes: Set<GRPCStatusCode>
 
     /// The defaults of `docs/endpoints.md`.
-    public static let defaults = FailureCodes(names: [
-        "Unknown", "DeadlineExceeded", "Unimplemented", "Internal", "Unavailable", "DataLoss",
-    ])
+    public static let defaults = FailureCodes(codes: [.unknown, .deadlineExceeded, .unimplemented, .internal, .unavailable, .dataLoss])
 
     /// Creates a set.
-    public init(names: Set<String>) {
-        self.names = names
+    public init(codes: Set<GRPCStatusCode>) {
+        self.codes = codes
     }
 
-    /// Every code name gRPC defines, for validating configuration.
-    public static let allCodeNames: Set<String> = [
-        "OK", "Canceled", "Unknown", "InvalidArgument", "DeadlineExceeded", "NotFound", "AlreadyExists",
-        "PermissionDenied", "ResourceExhausted", "FailedPrecondition", "Aborted", "OutOfRange",
-        "Unimplemented", "Internal", "Unavailable", "DataLoss", "Unauthenticated",
-    ]
+    /// Whether a request with code label `value` failed; nil when `value` is no gRPC status code in
+    /// any spelling (such a request is neither a success nor a failure: the error gate holds).
+    public func isFailure(_ value: String) -> Bool? {
+        GRPCStatusCode(label: value).map { codes.contains($0) }
+    }
 }

@@ -1,7 +1,11 @@
 /// Reads one target's scrapes into per-version ``TrafficTotals``.
 ///
-/// A router's client metrics are split by the upstream label; an instance's server metrics all
-/// belong to the instance's own version. Counter resets are absorbed by a ``CounterTracker``.
+/// A router's client metrics are split by the upstream label, whose values map to versions as
+/// `MetricNames.upstreamValues` says; an instance's server metrics all belong to the instance's own
+/// version. Counter resets are absorbed by a ``CounterTracker``. Fails closed: a request whose code
+/// label is missing or names no gRPC status code counts neither as a success nor as a failure and
+/// is reported in ``unrecognisedCodes``; upstream values that name no version are reported in
+/// ``unmatchedUpstreams``.
 public struct TrafficMeter: Sendable {
     /// Where the meter reads traffic from.
     public enum Source: Equatable, Sendable {
@@ -13,7 +17,9 @@ public struct TrafficMeter: Sendable {
 
     private enum Role: Sendable {
         case handled(Version, failing: Bool)
+        case unrecognisedCode(Version, value: String)
         case bucket(Version, upperBound: Double)
+        case unmatchedUpstream(String)
         case ignored
     }
 
@@ -22,6 +28,13 @@ public struct TrafficMeter: Sendable {
     private let failureCodes: FailureCodes
     private var tracker = CounterTracker()
     private var roles: [SeriesKey: Role] = [:]
+    /// Per version, the code label values of the last scrape that are no gRPC status code
+    /// (`(no grpc_code label)` when the label is missing), sorted.
+    public private(set) var unrecognisedCodes: [Version: [String]] = [:]
+    /// Upstream label values of the last scrape that map to no version (router only), sorted.
+    public private(set) var unmatchedUpstreams: [String] = []
+    /// The versions the last scrape's handled counter has series for.
+    public private(set) var versionsSeen: Set<Version> = []
     private var handledName: String { source == .router ? names.clientHandled : names.serverHandled }
     private var bucketName: String { (source == .router ? names.clientLatency : names.serverLatency) + "_bucket" }
 
@@ -32,22 +45,31 @@ public struct TrafficMeter: Sendable {
         self.failureCodes = failureCodes
     }
 
-    /// Whether a scrape carries the traffic metrics this meter reads.
-    public func carriesTraffic(_ exposition: Exposition) -> Bool {
-        let handled = handledName
-        return exposition.samples.contains { $0.name == handled }
-    }
-
     /// Ingests one scrape and returns the cumulative totals of every version seen so far.
     public mutating func ingest(_ exposition: Exposition) -> [Version: TrafficTotals] {
         let handled = handledName
         let bucket = bucketName
+        var unrecognised: [Version: Set<String>] = [:]
+        var unmatched: Set<String> = []
+        var seen: Set<Version> = []
         for sample in exposition.samples where sample.name == handled || sample.name == bucket {
             let key = SeriesKey(name: sample.name, labels: sample.labels)
-            if roles[key] == nil { roles[key] = role(of: key, handled: handled) }
+            let role = roles[key] ?? role(of: key, handled: handled)
+            roles[key] = role
+            switch role {
+            case .handled(let version, _): seen.insert(version)
+            case .unrecognisedCode(let version, let value):
+                seen.insert(version)
+                unrecognised[version, default: []].insert(value)
+            case .unmatchedUpstream(let value): unmatched.insert(value)
+            case .bucket, .ignored: break
+            }
             _ = tracker.adjusted(key, raw: sample.value)
         }
         tracker.finishScrape()
+        unrecognisedCodes = unrecognised.mapValues { $0.sorted() }
+        unmatchedUpstreams = unmatched.sorted()
+        versionsSeen = seen
         return totals()
     }
 
@@ -57,13 +79,17 @@ public struct TrafficMeter: Sendable {
         case .instance(let own):
             version = own
         case .router:
-            guard let upstream = key.label(names.upstreamLabel), let named = Version(rawValue: upstream) else {
-                return .ignored
+            guard let upstream = key.label(names.upstreamLabel) else { return .ignored }
+            guard let named = Version.allCases.first(where: { names.upstreamValues[$0] == upstream }) else {
+                return .unmatchedUpstream(upstream)
             }
             version = named
         }
         if key.name == handled {
-            let failing = key.label(names.codeLabel).map { failureCodes.names.contains($0) } ?? false
+            guard let code = key.label(names.codeLabel) else {
+                return .unrecognisedCode(version, value: "(no \(names.codeLabel) label)")
+            }
+            guard let failing = failureCodes.isFailure(code) else { return .unrecognisedCode(version, value: code) }
             return .handled(version, failing: failing)
         }
         guard let bound = key.label("le").flatMap(NumberScanner.double) else { return .ignored }
@@ -80,7 +106,7 @@ public struct TrafficMeter: Sendable {
                 if failing { result[version, default: TrafficTotals()].failures += value }
             case .bucket(let version, let upperBound):
                 buckets[version, default: [:]][upperBound, default: 0] += value
-            case .ignored:
+            case .unrecognisedCode, .unmatchedUpstream, .ignored:
                 break
             }
         }

@@ -1,24 +1,53 @@
 /// Where a release stood according to its journal, read back when grayctl starts again.
+///
+/// Only the actions that move or settle the weight decide (`promote`, `resume_journal`, `adopt`,
+/// `rollback`, `rollback_confirmed`, `complete`); operator toggles written after them
+/// (`pause`, `resume`, `toggle_auto`) change nothing.
 public struct JournalSummary: Equatable, Sendable {
+    /// How the journalled release ended, if it did.
+    public enum Standing: String, Equatable, Sendable {
+        /// Neither completed nor rolled back: grayctl crashed or was stopped while it was in flight.
+        case inFlight = "in flight"
+        /// A rollback was sent and never confirmed by the router: the next start sends it again.
+        case rollbackUnconfirmed = "rolling back (rollback never confirmed by the router)"
+        /// Rolled back, and the router read back 0.
+        case rolledBack = "rolled back"
+        /// The last step baked green.
+        case completed = "completed"
+        /// Nothing moved the weight yet.
+        case notStarted = "not started"
+    }
+
     /// The weight the last weight-changing action led to.
     public var weight: Int
     /// The last action.
     public var last: JournalEntry
-    /// True when the release neither completed nor rolled back: grayctl crashed or was stopped
-    /// while it was in flight.
-    public var inFlight: Bool
+    /// How the release ended, if it did.
+    public var standing: Standing
+
+    private static let settling: Set<String> = ["promote", "resume_journal", "adopt", "rollback", "rollback_confirmed", "complete"]
 
     /// The summary of `entries` (oldest first); nil for an empty journal.
     public init?(_ entries: [JournalEntry]) {
         guard let last = entries.last else { return nil }
         self.last = last
-        self.weight = entries.last { ["promote", "rollback", "complete", "resume_journal"].contains($0.action) }?.weight ?? 0
-        self.inFlight = !(last.action == "complete" || last.action == "rollback")
+        let decisive = entries.last { Self.settling.contains($0.action) }
+        self.weight = decisive?.weight ?? 0
+        switch decisive?.action {
+        case nil: standing = .notStarted
+        case "rollback": standing = .rollbackUnconfirmed
+        case "rollback_confirmed": standing = .rolledBack
+        case "complete": standing = .completed
+        default: standing = .inFlight
+        }
     }
+
+    /// True when the release moved traffic and neither completed nor rolled back.
+    public var inFlight: Bool { standing == .inFlight }
 
     /// A sentence for the operator.
     public var description: String {
-        let state = inFlight ? "was in flight" : (last.action == "complete" ? "completed" : "was rolled back")
-        return "the previous release \(state) at \(weight)% (last: \(last.action) by \(last.by), \(last.reason))"
+        "the previous release \(standing == .notStarted ? "had not started" : "was \(standing.rawValue)") at \(weight)% "
+            + "(last: \(last.action) by \(last.by), \(last.reason))"
     }
 }

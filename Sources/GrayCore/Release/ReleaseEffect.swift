@@ -18,7 +18,7 @@ public struct Decision: Equatable, Sendable {
         case step(from: Int, to: Int)
         /// Promotion is blocked.
         case hold
-        /// Canary weight set to 0; terminal.
+        /// Canary weight set to 0 (sent; confirmed once the router reads 0); no promotion follows.
         case rollback(from: Int, to: Int)
         /// The last step baked green: the release is complete.
         case complete
@@ -46,7 +46,8 @@ public struct Decision: Equatable, Sendable {
 public struct JournalEntry: Equatable, Sendable {
     /// Seconds since the start of the run.
     public var t: Double
-    /// `promote`, `rollback`, `pause`, `resume`, `toggle_auto`, `complete`, `resume_journal`.
+    /// `promote`, `rollback`, `rollback_confirmed`, `pause`, `resume`, `toggle_auto`, `complete`,
+    /// `resume_journal`, `adopt`.
     public var action: String
     /// The canary weight the action leads to.
     public var weight: Int

@@ -4,12 +4,16 @@ extension ReleaseEngine {
         if readOnly {
             return [.showMessage("read-only: grayctl watch changes nothing (\(action.rawValue) ignored); use grayctl release")]
         }
+        if state.phase == .rollingBack, action != .toggleAutoAdvance {
+            return [.showMessage("rollback in progress: waiting for the router to read 0% (\(action.rawValue) ignored)")]
+        }
         if state.isTerminal, action != .toggleAutoAdvance {
             return [.showMessage("release already \(state.phase == .promoted ? "promoted" : "rolled back"): \(action.rawValue) ignored")]
         }
         switch action {
         case .rollback:
-            return rollback(reason: "operator \(by) rolled back at \(state.pending?.weight ?? state.weight)%", by: by, action: "rollback")
+            let weight = max(state.pending?.weight ?? state.weight, state.fleet.routerWeight?.weight ?? 0)
+            return rollback(reason: "operator \(by) rolled back at \(weight)%", by: by)
         case .promote:
             return operatorPromote(by: by)
         case .pause:
@@ -27,27 +31,29 @@ extension ReleaseEngine {
         case .toggleAutoAdvance:
             state.autoAdvance.toggle()
             let mode = state.autoAdvance ? "on" : "off"
-            return [
-                .appendJournal(JournalEntry(t: state.now, action: "toggle_auto", weight: state.weight, by: by, reason: "auto-advance \(mode)")),
-                .showMessage("auto-advance \(mode)"),
-            ]
+            // A decided release journals nothing more that a restart could read as in flight.
+            let journal: [ReleaseEffect] = state.isDecided
+                ? []
+                : [.appendJournal(JournalEntry(t: state.now, action: "toggle_auto", weight: state.weight, by: by, reason: "auto-advance \(mode)"))]
+            return journal + [.showMessage("auto-advance \(mode)")]
         }
     }
 
-    /// Continues a release the journal shows in flight: the engine takes the journalled weight as
-    /// its current step (the highest step not above it) and that step earns fresh evidence from
-    /// now. Only before anything else happened; a router reading another weight then pauses the
-    /// release, as for any change made outside grayctl.
-    mutating func resume(at weight: Int, by: String) -> [ReleaseEffect] {
+    /// Continues a release at `weight`, taken from (the journal for `--resume`, the
+    /// router's reading for `--adopt`), with `lead` opening the reason: the engine takes it as its current step (the highest step
+    /// not above it) and that step earns fresh evidence from now. Only before anything else
+    /// happened; a router reading another weight then pauses the release, as for any change made
+    /// outside grayctl.
+    mutating func takeOver(_ weight: Int, by: String, action: String, saying lead: String) -> [ReleaseEffect] {
         guard !readOnly, state.phase == .waiting, state.stepIndex < 0, state.pending == nil else {
-            return [.showMessage("resume ignored: the release has already moved")]
+            return [.showMessage("\(action) ignored: the release has already moved")]
         }
         adopt(weight)
         let index = state.stepIndex
         let position = index < 0 ? "before the first step" : "step \(index + 1)/\(plan.steps.count)"
-        let reason = "resumed from the journal at \(weight)% (\(position))"
+        let reason = "\(lead) \(weight)% (\(position))"
         return [
-            .appendJournal(JournalEntry(t: state.now, action: "resume_journal", weight: weight, by: by, reason: reason)),
+            .appendJournal(JournalEntry(t: state.now, action: action, weight: weight, by: by, reason: reason)),
             .showMessage(reason),
         ]
     }

@@ -6,9 +6,16 @@
 ///   until the step has been green for the bake time. At the last step, one more bake completes it.
 /// - Promotion never happens on missing, stale or insufficient data: a hold is announced instead,
 ///   with the blocking gate's reason (once per change of cause, not every observation).
-/// - Any tripped gate while canary traffic is possible rolls back: weight 0, terminal. The router
-///   is told again if it later reports another weight.
-/// - Weight changes are journalled before they are sent; a step counts once the router confirms it.
+/// - Any tripped gate while canary traffic is possible rolls back. Traffic is possible when grayctl
+///   set a weight above 0, a write is in flight, or the router *reads* above 0 (set by hand, by
+///   someone else, or before grayctl started): the router's weight decides, not grayctl's.
+/// - A rollback is `rollingBack` until a read-back of the router shows 0, and weight 0 is re-sent
+///   every round until then; only then is it `rolledBack` (journalled `rollback_confirmed`). If
+///   the router later reports another weight, it is rolling back again.
+/// - A weight the router reads that grayctl did not set is adopted as the current step and pauses
+///   the release (gates still roll back).
+/// - Weight changes are journalled before they are sent; a promotion whose entry could not be
+///   written is not sent. A step counts once the router's read-back confirms it.
 public struct ReleaseEngine: Sendable {
     /// The state after the last event.
     public internal(set) var state: ReleaseState
@@ -55,12 +62,25 @@ public struct ReleaseEngine: Sendable {
         case .routerAcknowledged(let weight, let time):
             state.now = max(state.now, time)
             return acknowledge(weight)
+        case .routerReadBack(let weight, let generation, let time):
+            state.now = max(state.now, time)
+            state.fleet.apply(.weight(weight, generation: generation), at: time)
+            return reconcile(routerWeight: weight)
         case .routerRejected(let weight, let message, let time):
             state.now = max(state.now, time)
             return reject(weight, message: message)
+        case .journalWriteFailed(let entry, let message, let time):
+            state.now = max(state.now, time)
+            return journalFailed(entry, message: message)
         case .resumedFromJournal(let weight, let by, let time):
             state.now = max(state.now, time)
-            return resume(at: weight, by: by)
+            return takeOver(weight, by: by, action: "resume_journal", saying: "resumed from the journal at")
+        case .adoptedRouterWeight(let weight, let by, let time):
+            state.now = max(state.now, time)
+            return takeOver(weight, by: by, action: "adopt", saying: "adopted the router's weight")
+        case .unconfirmedRollbackFound(let by, let time):
+            state.now = max(state.now, time)
+            return resendUnconfirmedRollback(by: by)
         }
     }
 
@@ -71,8 +91,11 @@ public struct ReleaseEngine: Sendable {
         state.report = report
         guard !state.isTerminal else { return [] }
         if readOnly { return observe(report) }
-        if let trip = report.tripped, state.weight > 0 || state.pending != nil {
-            return rollback(reason: trip.reason, by: "grayctl", action: "rollback")
+        if state.phase == .rollingBack {
+            return state.pending == nil ? resendRollback() : []
+        }
+        if let trip = report.tripped, canaryMayGetTraffic {
+            return rollback(reason: trip.reason, by: "grayctl")
         }
         guard state.pending == nil else { return [] }
         let starting = state.stepIndex < 0
@@ -143,16 +166,57 @@ public struct ReleaseEngine: Sendable {
         ]
     }
 
-    mutating func rollback(reason: String, by: String, action: String) -> [ReleaseEffect] {
-        let from = state.pending?.weight ?? state.weight
-        state.phase = .rolledBack
+    /// True when the canary may be receiving traffic: grayctl set a weight, a write is in flight,
+    /// or the router was last read above 0.
+    private var canaryMayGetTraffic: Bool {
+        state.weight > 0 || state.pending != nil || (state.fleet.routerWeight?.weight ?? 0) > 0
+    }
+
+    mutating func rollback(reason: String, by: String) -> [ReleaseEffect] {
+        let from = max(state.pending?.weight ?? state.weight, state.fleet.routerWeight?.weight ?? 0)
+        state.phase = .rollingBack
         state.pending = (0, -1)
         state.finalReason = reason
         state.holdReason = nil
+        state.rollbackFailure = nil
         return [
-            .appendJournal(JournalEntry(t: state.now, action: action, weight: 0, by: by, reason: reason)),
+            .appendJournal(JournalEntry(t: state.now, action: "rollback", weight: 0, by: by, reason: reason)),
             .setWeight(0),
             .announce(Decision(t: state.now, kind: .rollback(from: from, to: 0), reason: reason, report: state.report)),
+        ]
+    }
+
+    /// Sends weight 0 again while the router has not confirmed it (the journal already says so).
+    private mutating func resendRollback() -> [ReleaseEffect] {
+        state.pending = (0, -1)
+        return [.setWeight(0)]
+    }
+
+    /// The router read back 0: the rollback is done.
+    private mutating func confirmRollback() -> [ReleaseEffect] {
+        state.phase = .rolledBack
+        state.weight = 0
+        state.stepIndex = -1
+        state.pending = nil
+        state.rollbackFailure = nil
+        return [
+            .appendJournal(JournalEntry(t: state.now, action: "rollback_confirmed", weight: 0, by: "grayctl", reason: "router reads 0%")),
+            .showMessage("rollback confirmed: the router reads 0%"),
+        ]
+    }
+
+    private mutating func resendUnconfirmedRollback(by: String) -> [ReleaseEffect] {
+        guard !readOnly, state.phase == .waiting, state.stepIndex < 0, state.pending == nil else {
+            return [.showMessage("unconfirmed rollback ignored: the release has already moved")]
+        }
+        let reason = "the previous run's rollback was never confirmed by the router: sending 0% again"
+        state.phase = .rollingBack
+        state.pending = (0, -1)
+        state.finalReason = reason
+        return [
+            .appendJournal(JournalEntry(t: state.now, action: "rollback", weight: 0, by: by, reason: reason)),
+            .setWeight(0),
+            .showMessage(reason),
         ]
     }
 
@@ -167,26 +231,41 @@ public struct ReleaseEngine: Sendable {
 
     private mutating func acknowledge(_ weight: Int) -> [ReleaseEffect] {
         guard let pending = state.pending, pending.weight == weight else { return [] }
+        if state.phase == .rollingBack { return confirmRollback() }
         state.weight = weight
         state.pending = nil
-        if state.phase != .rolledBack {
-            state.stepIndex = pending.stepIndex
-            state.stepStartedAt = state.now
-        } else {
-            state.stepIndex = -1
-        }
+        state.stepIndex = pending.stepIndex
+        state.stepStartedAt = state.now
+        state.journalFailure = nil
         return []
     }
 
     private mutating func reject(_ weight: Int, message: String) -> [ReleaseEffect] {
-        if state.phase == .rolledBack {
-            // Rollback is never given up: ask again (the runtime paces retries).
-            return [.showMessage("ROLLBACK NOT APPLIED: router refused weight 0 (\(message)); retrying"), .setWeight(0)]
-        }
         guard let pending = state.pending, pending.weight == weight else { return [] }
         state.pending = nil
+        if state.phase == .rollingBack {
+            // Never given up: weight 0 goes out again at the next round (the runtime paces rounds).
+            guard message != state.rollbackFailure else { return [] }
+            state.rollbackFailure = message
+            return [.showMessage("ROLLBACK NOT APPLIED: router refused weight 0 (\(message)); retrying every round")]
+        }
         state.phase = state.stepIndex < 0 ? .waiting : .progressing
         return [.showMessage("promotion to \(weight)% failed: \(message); canary stays at \(state.weight)%")]
+    }
+
+    private mutating func journalFailed(_ entry: JournalEntry, message: String) -> [ReleaseEffect] {
+        let shout = message != state.journalFailure
+        state.journalFailure = message
+        guard entry.action == "promote", let pending = state.pending, pending.weight == entry.weight else {
+            let note = entry.action == "rollback" ? "; the rollback is sent anyway" : ""
+            return shout ? [.showMessage("JOURNAL WRITE FAILED (\(message)): \(entry.action) not journalled\(note)")] : []
+        }
+        state.pending = nil
+        state.phase = state.stepIndex < 0 ? .waiting : .progressing
+        state.holdReason = "the journal cannot be written (\(message)): no promotion until it can"
+        guard shout else { return [] }
+        return [.showMessage(
+            "JOURNAL WRITE FAILED (\(message)): promotion to \(entry.weight)% not sent; canary stays at \(state.weight)%, rollbacks still go out")]
     }
 
     /// Takes `weight` as the confirmed one, at the highest step not above it; that step's evidence
@@ -198,20 +277,41 @@ public struct ReleaseEngine: Sendable {
         state.phase = weight > 0 ? .progressing : .waiting
     }
 
-    /// Keeps the router where grayctl put it: after a rollback weight 0 is re-sent; a weight changed
-    /// by someone else pauses the release.
+    /// Keeps the router where grayctl put it. A read of the weight a write left unconfirmed settles
+    /// it; after a confirmed rollback another weight means rolling back again; a weight changed by
+    /// someone else is adopted (the router decides whether a rollback is needed) and pauses the
+    /// release.
     private mutating func reconcile(routerWeight weight: Int) -> [ReleaseEffect] {
-        guard state.pending == nil, weight != state.weight else { return [] }
+        var effects: [ReleaseEffect] = []
+        if let pending = state.pending {
+            if weight == pending.weight { return acknowledge(weight) }
+            effects += reject(pending.weight, message: "router reads \(weight)% after grayctl sent \(pending.weight)%")
+        }
         if readOnly {
+            if weight != state.weight { adopt(weight) }
+            return effects
+        }
+        switch state.phase {
+        case .promoted:
+            return effects
+        case .rollingBack:
+            return weight == 0 && state.pending == nil ? effects + confirmRollback() : effects
+        case .rolledBack:
+            guard weight != 0 else { return effects }
+            state.phase = .rollingBack
+            state.finalReason = (state.finalReason ?? "rolled back") + "; router later read \(weight)%"
+            return effects + [
+                .appendJournal(JournalEntry(
+                    t: state.now, action: "rollback", weight: 0, by: "grayctl", reason: "router weight is \(weight)% after rollback")),
+                .showMessage("router weight is \(weight)% after rollback: setting 0% again"),
+            ] + resendRollback()
+        case .waiting, .progressing:
+            guard weight != state.weight else { return effects }
+            let previous = state.weight
             adopt(weight)
-            return []
+            state.paused = true
+            return effects + [.showMessage(
+                "router weight changed outside grayctl to \(weight)% (grayctl set \(previous)%): paused at \(weight)%; gates still roll back")]
         }
-        if state.phase == .rolledBack {
-            state.pending = (0, -1)
-            return [.showMessage("router weight is \(weight)% after rollback: setting 0% again"), .setWeight(0)]
-        }
-        guard !state.isTerminal, !state.paused else { return [] }
-        state.paused = true
-        return [.showMessage("router weight changed outside grayctl to \(weight)% (grayctl set \(state.weight)%): paused")]
     }
 }

@@ -21,10 +21,23 @@ public enum ReleaseEvent: Equatable, Sendable {
     case ticked(at: Double)
     /// An operator asked for something; `by` names who.
     case operatorRequested(OperatorAction, by: String, at: Double)
-    /// The router confirmed a weight grayctl set.
+    /// The router confirmed a weight grayctl set (a simulated router in replay and tests; live, a
+    /// read-back of the router arrives as an observed `weight` instead). Confirms a rollback.
     case routerAcknowledged(weight: Int, at: Double)
+    /// The router was read right after a write (live runs): settles the write (a read of the
+    /// weight sent confirms it, another weight rejects it) without judging the gates again, so a
+    /// refused rollback goes out again at the next round, not in a tight loop.
+    case routerReadBack(weight: Int, generation: String?, at: Double)
     /// The router refused or failed to set a weight.
     case routerRejected(weight: Int, message: String, at: Double)
+    /// The journal entry describing a change could not be written: a promotion it describes was
+    /// not sent (a rollback is sent anyway).
+    case journalWriteFailed(JournalEntry, message: String, at: Double)
     /// The operator chose to continue a release its journal shows in flight at `weight`.
     case resumedFromJournal(weight: Int, by: String, at: Double)
+    /// The operator chose to continue at the weight the router reads (`--adopt`), which no journal
+    /// explains.
+    case adoptedRouterWeight(weight: Int, by: String, at: Double)
+    /// The journal ends with a rollback the router never confirmed: it is sent again.
+    case unconfirmedRollbackFound(by: String, at: Double)
 }

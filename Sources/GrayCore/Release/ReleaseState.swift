@@ -4,7 +4,10 @@ public enum ReleasePhase: String, Sendable {
     case waiting
     /// At some step of the plan.
     case progressing
-    /// Rolled back to weight 0; terminal for this release.
+    /// A rollback was decided and sent, but the router has not yet shown weight 0 on a read-back:
+    /// the canary may still get traffic. Weight 0 is re-sent every round until the router reads 0.
+    case rollingBack = "rolling_back"
+    /// Rolled back: the router read back weight 0; terminal for this release.
     case rolledBack = "rolled_back"
     /// The last step baked green; terminal.
     case promoted
@@ -36,6 +39,10 @@ public struct ReleaseState: Sendable {
     public internal(set) var finalReason: String?
     /// The current hold's reason, if promotion is blocked.
     public internal(set) var holdReason: String?
+    /// Why the journal could not be written last time, until a promotion's entry is written again.
+    public internal(set) var journalFailure: String?
+    /// The router's last refusal of weight 0 while rolling back (shouted once per distinct message).
+    public internal(set) var rollbackFailure: String?
     /// What is known of the fleet.
     public internal(set) var fleet: FleetState
 
@@ -46,6 +53,10 @@ public struct ReleaseState: Sendable {
         self.fleet = fleet
     }
 
-    /// True once rolled back or promoted.
+    /// True once rolled back (confirmed by the router) or promoted.
     public var isTerminal: Bool { phase == .rolledBack || phase == .promoted }
+
+    /// True once the release is decided: promoted, rolled back, or rolling back (no promotion can
+    /// follow, and operator requests other than auto-advance are refused).
+    public var isDecided: Bool { isTerminal || phase == .rollingBack }
 }

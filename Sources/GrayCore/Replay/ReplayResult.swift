@@ -6,9 +6,19 @@ public enum Verdict: String, Sendable {
     case rolledBack = "rolled_back"
     /// Neither, when the observations ran out.
     case inProgress = "in_progress"
+    /// A rollback was sent but the router never read back 0 (live runs only): the canary may still
+    /// get traffic.
+    case rollbackUnconfirmed = "rollback_unconfirmed"
 
-    /// Process exit status: 0 promoted or progressing, 3 rolled back.
-    public var exitCode: Int32 { self == .rolledBack ? 3 : 0 }
+    /// Process exit status of replay: 0 promoted or progressing, 3 rolled back, 5 rollback not
+    /// confirmed.
+    public var exitCode: Int32 {
+        switch self {
+        case .promoted, .inProgress: return 0
+        case .rolledBack: return 3
+        case .rollbackUnconfirmed: return 5
+        }
+    }
 }
 
 /// The outcome of a replay: every decision, then the verdict.

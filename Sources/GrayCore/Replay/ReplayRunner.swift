@@ -55,6 +55,10 @@ public enum ReplayRunner {
             return ReplayResult(
                 decisions: decisions, verdict: .rolledBack, weight: 0, t: state.now,
                 reason: state.finalReason ?? "rolled back")
+        case .rollingBack:
+            return ReplayResult(
+                decisions: decisions, verdict: .rollbackUnconfirmed, weight: state.weight, t: state.now,
+                reason: state.finalReason ?? "rollback not confirmed")
         case .waiting, .progressing:
             var reason: String
             if state.stepIndex < 0 {

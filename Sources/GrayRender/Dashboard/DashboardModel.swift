@@ -57,9 +57,11 @@ public struct DashboardModel: Sendable {
         self.themeName = themeName
     }
 
-    /// True while a release has moved traffic and is neither promoted nor rolled back.
+    /// True while a release has moved traffic and is neither promoted nor rolled back, or while a
+    /// rollback waits for the router to confirm it.
     public var releaseInFlight: Bool {
         guard mode.drives, let release else { return false }
+        if release.phase == .rollingBack { return true }
         return !release.isTerminal && (release.weight > 0 || release.pending != nil)
     }
 

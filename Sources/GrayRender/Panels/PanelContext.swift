@@ -44,7 +44,9 @@ struct PanelContext: Sendable {
         let good = Style(.gatePass, bold: true)
         let waiting = Style(.gateHold, bold: true)
         switch release.phase {
-        case .rolledBack: return (release.pending != nil ? "ROLLING BACK" : "ROLLED BACK", Style(.alert, bold: true))
+        case .rolledBack: return ("ROLLED BACK", Style(.alert, bold: true))
+        case .rollingBack:
+            return (release.rollbackFailure == nil ? "ROLLING BACK" : "ROLLBACK UNCONFIRMED", Style(.alert, bold: true))
         case .promoted: return ("PROMOTED", good)
         case .waiting, .progressing:
             if let pending = release.pending { return ("SETTING \(pending.weight)%", plain) }

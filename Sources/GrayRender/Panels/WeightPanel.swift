@@ -39,6 +39,9 @@ struct WeightPanel: Widget {
         }
         switch release.phase {
         case .rolledBack: return ("rolled back: \(release.finalReason ?? "")", Style(.alert, bold: true))
+        case .rollingBack:
+            let why = release.rollbackFailure.map { "router refused: \($0)" } ?? "waiting for the router to read 0%"
+            return ("ROLLBACK NOT CONFIRMED, re-sent every round · \(why)", Style(.alert, bold: true))
         case .promoted: return ("promoted: \(release.finalReason ?? "")", Style(.gatePass, bold: true))
         case .waiting, .progressing: break
         }

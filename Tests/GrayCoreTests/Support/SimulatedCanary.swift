@@ -77,7 +77,8 @@ struct SimulatedCanary {
     }
 }
 
-/// Drives a ``ReleaseEngine`` with one poll round per second and confirms weights at once.
+/// Drives a ``ReleaseEngine`` with one poll round per second and, unless told otherwise, confirms
+/// weights at once (a router that always takes them).
 struct ReleaseHarness {
     var engine: ReleaseEngine
     var canary = SimulatedCanary()
@@ -85,6 +86,10 @@ struct ReleaseHarness {
     var decisions: [Decision] = []
     var effects: [ReleaseEffect] = []
     var t = 0.0
+    /// False: `setWeight` effects are only kept, and the test answers for the router.
+    var confirms = true
+    /// When set, each round also reads the router at this weight.
+    var routerReads: Int?
 
     init(
         seed: UInt64 = 1, plan: ReleasePlan = ReleasePlan(), gates: GateSettings = GateSettings(), autoAdvance: Bool = true,
@@ -107,6 +112,7 @@ struct ReleaseHarness {
         canary.serve(rng.poisson(rate), failureRatio: failureRatio, slowRatio: slowRatio, rng: &rng)
         var round: [Observation] = [.health(.canary, health), .breakers(.canary, breakers)]
         round.append(scrape ? .metrics(.canary, canary.exposition) : .failed(.canary, endpoint: "metrics", message: "connection refused"))
+        if let routerReads { round.append(.weight(routerReads, generation: "g\(Int(t))")) }
         handle(.observed(round, at: t))
     }
 
@@ -117,7 +123,9 @@ struct ReleaseHarness {
             let effect = queue.removeFirst()
             effects.append(effect)
             switch effect {
-            case .setWeight(let weight): queue += engine.handle(.routerAcknowledged(weight: weight, at: t))
+            case .setWeight(let weight) where confirms:
+                queue += engine.handle(.routerAcknowledged(weight: weight, at: t))
+                if routerReads != nil { routerReads = weight }
             case .announce(let decision): decisions.append(decision)
             default: break
             }
@@ -130,5 +138,15 @@ struct ReleaseHarness {
 
     var steps: [Decision] {
         decisions.filter { if case .step = $0.kind { return true } else { return false } }
+    }
+
+    /// The weights sent to the router, in order.
+    var weightsSent: [Int] {
+        effects.compactMap { if case .setWeight(let weight) = $0 { return weight } else { return nil } }
+    }
+
+    /// The journal entries written, in order.
+    var journalled: [JournalEntry] {
+        effects.compactMap { if case .appendJournal(let entry) = $0 { return entry } else { return nil } }
     }
 }

@@ -1,0 +1,175 @@
+import Foundation
+import GrayCore
+import GrayRuntime
+import GrayTesting
+import Testing
+
+/// The runtime's failure paths, driven through the in-memory twins of its ports (no sockets): the
+/// one loop that writes, confirmed rollbacks, If-Match, journal failures, the router's own weight.
+@Suite("Release runner failure paths (in-memory router, journal and fleet)")
+struct ReleaseRunnerTests {
+    /// A collecting set of outputs.
+    final class Outputs: @unchecked Sendable {
+        private let lock = NSLock()
+        private var decisionsStore: [Decision] = []
+        private var messagesStore: [String] = []
+
+        var decisions: [Decision] { lock.withLock { decisionsStore } }
+        var messages: [String] { lock.withLock { messagesStore } }
+
+        var runnerOutputs: ReleaseRunner.Outputs {
+            .init(
+                decision: { decision in self.lock.withLock { self.decisionsStore.append(decision) } },
+                message: { message in self.lock.withLock { self.messagesStore.append(message) } },
+                record: { _ in })
+        }
+    }
+
+    struct Rig {
+        let router: ScriptedRouter
+        let journal = MemoryJournal()
+        let canary = ScriptedCanary()
+        let outputs = Outputs()
+        let runner: ReleaseRunner
+
+        init(routerWeight: Int = 0, autoAdvance: Bool = true) {
+            router = ScriptedRouter(weight: routerWeight)
+            var plan = ReleasePlan()
+            plan.bake = 0.3
+            plan.interval = 0.05
+            var gates = GateSettings()
+            gates.minRequests = 20
+            let engine = ReleaseEngine(plan: plan, gates: gates, metrics: MetricNames(), failureCodes: .defaults, autoAdvance: autoAdvance)
+            runner = ReleaseRunner(
+                engine: engine, fleet: ScriptedFleet(canary: canary, router: router), router: router, journal: journal,
+                outputs: outputs.runnerOutputs, interval: plan.interval, actor: "test")
+        }
+
+        /// Runs the loop in the background (at most 20 s).
+        func start() -> Task<ReleaseRunner.Outcome, Never> {
+            Task { await runner.run(maxDuration: 20) }
+        }
+    }
+
+    /// Waits (at most 10 s, in 10 ms steps) until `condition` holds.
+    static func eventually(_ what: Comment, _ condition: () async -> Bool) async {
+        for _ in 0..<1000 {
+            if await condition() { return }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("never happened: \(what)")
+    }
+
+    @Test("a refused rollback is re-sent every round; cancelled, the outcome is 'rollback unconfirmed' and the journal says so")
+    func refusedRollbackThenCancel() async throws {
+        let rig = Rig()
+        let task = rig.start()
+        await Self.eventually("stepped to 5%") { rig.router.weight == 5 }
+        rig.router.refuseWrites("HTTP 503 from the router")
+        rig.canary.openBreaker(true)
+        await Self.eventually("weight 0 sent three times") { rig.router.writes.filter { $0.weight == 0 }.count >= 3 }
+        #expect(await rig.runner.state.phase == .rollingBack)
+        task.cancel()
+        let outcome = await task.value
+        #expect(outcome.verdict == .rollbackUnconfirmed)
+        #expect(outcome.weight == 5, "the router still reads 5%")
+        #expect(outcome.reason.hasPrefix("ROLLBACK NOT CONFIRMED (router refused weight 0: HTTP 503 from the router)"), "\(outcome.reason)")
+        #expect(rig.router.weight == 5)
+        #expect(rig.journal.entries.last?.action == "rollback")
+        #expect(JournalSummary(rig.journal.entries)?.standing == .rollbackUnconfirmed)
+        #expect(rig.outputs.messages.filter { $0.hasPrefix("ROLLBACK NOT APPLIED") }.count == 1, "shouted once: \(rig.outputs.messages)")
+        #expect(rig.router.writes.filter { $0.weight == 0 }.allSatisfy { $0.expecting == nil }, "a rollback is unconditional")
+    }
+
+    @Test("a rollback lands once the router takes it again; rolled back only after the read-back shows 0")
+    func rollbackLandsLater() async throws {
+        let rig = Rig()
+        let task = rig.start()
+        await Self.eventually("stepped to 5%") { rig.router.weight == 5 }
+        rig.router.refuseWrites("HTTP 500")
+        rig.canary.openBreaker(true)
+        await Self.eventually("weight 0 sent twice") { rig.router.writes.filter { $0.weight == 0 }.count >= 2 }
+        rig.router.refuseWrites(nil)
+        let outcome = await task.value
+        #expect(outcome.verdict == .rolledBack)
+        #expect(rig.router.weight == 0)
+        #expect(rig.journal.entries.suffix(2).map(\.action) == ["rollback", "rollback_confirmed"])
+    }
+
+    @Test("an operator's rollback during a router write waits for it: one writer, in order, the rollback last")
+    func operatorKeyDuringWrite() async throws {
+        let rig = Rig()
+        rig.router.holdWrites()
+        let task = rig.start()
+        await Self.eventually("the first promotion is in flight") { rig.router.holdsAWrite }
+        await rig.runner.request(.rollback, by: "ana")
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(rig.router.writes.map(\.weight) == [5], "nothing else is written while the promotion is in flight")
+        rig.router.releaseWrites()
+        let outcome = await task.value
+        #expect(outcome.verdict == .rolledBack)
+        #expect(rig.router.writes.map(\.weight) == [5, 0])
+        #expect(rig.router.mostConcurrentWrites == 1)
+        #expect(rig.router.weight == 0)
+        #expect(rig.journal.entries.map(\.action) == ["promote", "rollback", "rollback_confirmed"])
+    }
+
+    @Test("a manual change between grayctl's reading and its write is not overwritten: If-Match conflicts, the engine re-reads, adopts and pauses")
+    func manualChangeBeforeWrite() async throws {
+        let rig = Rig()
+        rig.router.setByHandBeforeNextWrite(30)
+        let task = rig.start()
+        await Self.eventually("paused at the manual weight") { await rig.runner.state.paused }
+        #expect(rig.router.weight == 30)
+        #expect(rig.router.writes.first?.expecting == "1", "the write named the generation of the reading it was based on")
+        #expect(await rig.runner.state.weight == 30)
+        #expect(rig.outputs.messages.contains { $0.hasPrefix("promotion to 5% failed: generation 1 is not 2: HTTP 409") }, "\(rig.outputs.messages)")
+        rig.canary.openBreaker(true)
+        let outcome = await task.value
+        #expect(outcome.verdict == .rolledBack, "a tripped gate rolls back the adopted weight")
+        #expect(rig.router.weight == 0)
+    }
+
+    @Test("while the journal cannot be written no promotion is sent, said once; a rollback still goes out")
+    func journalWriteFailure() async throws {
+        let rig = Rig(routerWeight: 0)
+        rig.journal.fail("No space left on device")
+        let task = rig.start()
+        await Self.eventually("several rounds held") { rig.outputs.messages.contains { $0.hasPrefix("JOURNAL WRITE FAILED") } }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(rig.router.writes.isEmpty, "no weight changed without a journal entry")
+        #expect(rig.outputs.decisions.allSatisfy { if case .step = $0.kind { return false } else { return true } })
+        #expect(rig.outputs.messages.filter { $0.hasPrefix("JOURNAL WRITE FAILED") }.count == 1)
+        #expect(await rig.runner.state.holdReason == "the journal cannot be written (No space left on device): no promotion until it can")
+        rig.router.setByHand(20)
+        rig.canary.openBreaker(true)
+        let outcome = await task.value
+        #expect(outcome.verdict == .rolledBack)
+        #expect(rig.router.weight == 0, "the rollback went out without a journal")
+    }
+
+    @Test("a router found above 0 with no journal: adopted and paused, and a tripped gate rolls it back to 0")
+    func routerAboveZero() async throws {
+        let rig = Rig(routerWeight: 20)
+        let task = rig.start()
+        await Self.eventually("paused at 20%") { await rig.runner.state.paused }
+        #expect(rig.router.writes.isEmpty)
+        rig.canary.fail(0.5)
+        let outcome = await task.value
+        #expect(outcome.verdict == .rolledBack)
+        #expect(rig.router.weight == 0)
+        #expect(rig.outputs.decisions.contains { $0.kind == .rollback(from: 20, to: 0) })
+    }
+
+    @Test("a router that accepts a weight and keeps the old one: the step does not count, and the read-back says why")
+    func ignoredWrite() async throws {
+        let rig = Rig()
+        rig.router.ignoreWrites(true)
+        let task = rig.start()
+        await Self.eventually("a promotion failed") { rig.outputs.messages.contains { $0.contains("router reads 0% after grayctl sent 5%") } }
+        #expect(await rig.runner.state.weight == 0)
+        #expect(await rig.runner.state.stepIndex == -1)
+        task.cancel()
+        #expect(await task.value.verdict == .inProgress)
+    }
+}
