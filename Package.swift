@@ -56,7 +56,10 @@ let package = Package(
         // Endpoint clients over libcurl: HTTP, gRPC health over HTTP/2. No NIO, no grpc-swift.
         .target(
             name: "GrayProbe",
-            dependencies: ["GrayCore", "CCurl", "CCurlShim"],
+            dependencies: [
+                "GrayCore", "CCurl", "CCurlShim", "GRPCHealthMessages",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: strictSettings
         ),
         // SIGINT/SIGTERM as an action (drain, stop), shared by grayctl and the fleet.
@@ -97,10 +100,18 @@ let package = Package(
             dependencies: ["GrayCore", "GrayRender"],
             swiftSettings: strictSettings
         ),
+        // The generated grpc.health.v1 messages alone (SwiftProtobuf, no NIO): grayctl's probe decodes
+        // health answers with them; OrderAPI re-exports them for the generated health service.
+        .target(
+            name: "GRPCHealthMessages",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
         // Reference fleet: generated gRPC code, service logic, thin executables.
         .target(
             name: "OrderAPI",
             dependencies: [
+                "GRPCHealthMessages",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

@@ -9,10 +9,14 @@ swift build --package-path scripts/codegen --scratch-path .build-codegen --produ
 swift build --package-path scripts/codegen --scratch-path .build-codegen --product protoc-gen-grpc-swift-2
 bin=.build-codegen/debug
 out=Sources/OrderAPI/Generated
-rm -f "$out"/*.swift
+# The health messages get a module of their own (SwiftProtobuf only), which grayctl's probe links.
+health=Sources/GRPCHealthMessages/Generated
+rm -f "$out"/*.swift "$health"/*.swift
 protos=(order/v1/order.proto grpc/health/v1/health.proto)
 protoc -I protos --plugin=protoc-gen-swift="$bin/protoc-gen-swift" \
-  --swift_out="$out" --swift_opt=Visibility=Public,FileNaming=PathToUnderscores "${protos[@]}"
+  --swift_out="$out" --swift_opt=Visibility=Public,FileNaming=PathToUnderscores order/v1/order.proto
+protoc -I protos --plugin=protoc-gen-swift="$bin/protoc-gen-swift" \
+  --swift_out="$health" --swift_opt=Visibility=Public,FileNaming=PathToUnderscores grpc/health/v1/health.proto
 protoc -I protos --plugin=protoc-gen-grpc-swift-2="$bin/protoc-gen-grpc-swift-2" \
   --grpc-swift-2_out="$out" --grpc-swift-2_opt=Visibility=Public,FileNaming=PathToUnderscores,Server=true,Client=true "${protos[@]}"
-ls -1 "$out"
+ls -1 "$out" "$health"

@@ -1,3 +1,5 @@
+import GRPCHealthMessages
+import SwiftProtobuf
 import GrayCore
 
 /// gRPC's message framing over HTTP/2 and its percent-encoded `grpc-message`.
@@ -11,8 +13,8 @@ enum GRPCFraming {
     /// The first complete message of a body, nil when the body is cut short or compressed.
     static func firstMessage(_ body: [UInt8]) -> [UInt8]? {
         guard body.count >= 5, body[0] == 0 else { return nil }
-        let length = Int(body[1]) << 24 | Int(body[2]) << 16 | Int(body[3]) << 8 | Int(body[4])
-        guard body.count >= 5 + length else { return nil }
+        let length = Self.length(body, at: 0)
+        guard body.count - 5 >= length else { return nil }
         return Array(body[5..<5 + length])
     }
 
@@ -22,13 +24,19 @@ enum GRPCFraming {
         var messages: [[UInt8]] = []
         var start = 0
         while buffer.count - start >= 5 {
-            let length = Int(buffer[start + 1]) << 24 | Int(buffer[start + 2]) << 16 | Int(buffer[start + 3]) << 8 | Int(buffer[start + 4])
-            guard buffer.count - start >= 5 + length else { break }
+            let length = Self.length(buffer, at: start)
+            guard buffer.count - start - 5 >= length else { break }
             messages.append(Array(buffer[(start + 5)..<(start + 5 + length)]))
             start += 5 + length
         }
         buffer.removeFirst(start)
         return messages
+    }
+
+    /// The 4-byte big-endian length of the message whose 5-byte prefix starts at `start` (at most
+    /// 2^32 − 1, so it never overflows).
+    private static func length(_ bytes: [UInt8], at start: Int) -> Int {
+        Int(bytes[start + 1]) << 24 | Int(bytes[start + 2]) << 16 | Int(bytes[start + 3]) << 8 | Int(bytes[start + 4])
     }
 
     /// Decodes `%XX` escapes (`grpc-message` is percent-encoded UTF-8).
@@ -48,66 +56,24 @@ enum GRPCFraming {
     }
 }
 
-/// The two messages of `grpc.health.v1`, encoded and decoded by hand (field 1 of each).
+/// The two messages of `grpc.health.v1`, with the SwiftProtobuf types generated from
+/// `protos/grpc/health/v1/health.proto` (module GRPCHealthMessages: no NIO, no gRPC stack).
 enum HealthProtobuf {
-    /// `HealthCheckRequest{service}`.
+    /// `HealthCheckRequest{service}`, serialized.
     static func request(service: String) -> [UInt8] {
-        guard !service.isEmpty else { return [] }
-        let bytes = Array(service.utf8)
-        return [0x0A] + varint(UInt64(bytes.count)) + bytes
+        let request = Grpc_Health_V1_HealthCheckRequest.with { $0.service = service }
+        return (try? request.serializedBytes()) ?? []
     }
 
-    /// The status of a `HealthCheckResponse` (absent field 1 means UNKNOWN, proto3's default).
+    /// The status of a serialized `HealthCheckResponse`; nil when the bytes are not one. A status
+    /// number the proto does not define reads as UNKNOWN, as an absent field does (proto3's default).
     static func status(_ message: [UInt8]) -> HealthStatus? {
-        var index = 0
-        var value: UInt64 = 0
-        while index < message.count {
-            let key = message[index]
-            index += 1
-            switch key & 7 {
-            case 0:
-                guard let (number, next) = readVarint(message, from: index) else { return nil }
-                if key >> 3 == 1 { value = number }
-                index = next
-            case 2:
-                guard let (length, next) = readVarint(message, from: index) else { return nil }
-                index = next + Int(length)
-            default:
-                return nil
-            }
+        guard let response = try? Grpc_Health_V1_HealthCheckResponse(serializedBytes: message) else { return nil }
+        switch response.status {
+        case .unknown, .UNRECOGNIZED: return .unknown
+        case .serving: return .serving
+        case .notServing: return .notServing
+        case .serviceUnknown: return .serviceUnknown
         }
-        switch value {
-        case 0: return .unknown
-        case 1: return .serving
-        case 2: return .notServing
-        case 3: return .serviceUnknown
-        default: return .unknown
-        }
-    }
-
-    static func varint(_ value: UInt64) -> [UInt8] {
-        var value = value
-        var out: [UInt8] = []
-        repeat {
-            var byte = UInt8(value & 0x7F)
-            value >>= 7
-            if value != 0 { byte |= 0x80 }
-            out.append(byte)
-        } while value != 0
-        return out
-    }
-
-    static func readVarint(_ bytes: [UInt8], from start: Int) -> (UInt64, Int)? {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        var index = start
-        while index < bytes.count, shift < 64 {
-            let byte = bytes[index]
-            value |= UInt64(byte & 0x7F) << shift
-            index += 1
-            if byte & 0x80 == 0 { return (value, index) }
-            shift += 7
-        }
-        return nil
     }
 }

@@ -1,31 +1,36 @@
 import GrayCore
 import Testing
 
-/// The error gate's statistical design, measured: sliding fast and slow windows over Poisson traffic,
-/// judged with the real bound at the default settings, exactly as ``GateEvaluator`` does.
+/// The error gate's statistical design, measured on the real judge: Poisson traffic becomes a
+/// canary's cumulative counters, each second a scrape goes into a ``FleetState`` and the
+/// ``GateEvaluator`` at the default settings judges it, exactly as a live release would.
 @Suite("Judge under Poisson noise: healthy canaries kept, broken ones caught")
 struct JudgeSimulationTests {
     static let settings = GateSettings()
 
-    /// Seconds from the start until the gate first trips, or nil.
+    static func scrape(ok: Double, failed: Double) -> Exposition {
+        let labels = [Label("grpc_method", "CreateOrder"), Label("grpc_service", "order.v1.OrderService")]
+        return Exposition(samples: [
+            Sample(name: "grpc_server_handled_total", labels: [Label("grpc_code", "OK")] + labels, value: ok),
+            Sample(name: "grpc_server_handled_total", labels: [Label("grpc_code", "Unavailable")] + labels, value: failed),
+        ])
+    }
+
+    /// Seconds from the start until the error gate first trips, or nil.
     static func firstTrip(rate: Double, healthy: Double, broken: Double, onset: Int, seconds: Int, rng: inout SplitMix64) -> Int? {
-        let fast = ClopperPearsonBound(confidence: settings.fastConfidence)
-        let slow = ClopperPearsonBound(confidence: settings.confidence)
-        var requests: [Double] = [0]
-        var failures: [Double] = [0]
+        let evaluator = GateEvaluator(settings: settings)
+        var fleet = FleetState(names: MetricNames(), failureCodes: .defaults, keep: max(settings.window, settings.fastWindow))
+        var ok = 0.0
+        var failed = 0.0
+        fleet.apply(.metrics(.canary, scrape(ok: 0, failed: 0)), at: 0)
         for second in 1...seconds {
             let served = rng.poisson(rate)
             let ratio = second > onset ? broken : healthy
-            var failed = 0
-            for _ in 0..<served where Double.random(in: 0..<1, using: &rng) < ratio { failed += 1 }
-            requests.append(requests[second - 1] + Double(served))
-            failures.append(failures[second - 1] + Double(failed))
-            for (window, bound) in [(Int(settings.fastWindow), fast), (Int(settings.window), slow)] {
-                let start = max(0, second - window)
-                let n = requests[second] - requests[start]
-                let k = failures[second] - failures[start]
-                if n >= settings.minRequests, bound.exceeds(settings.maxErrorRatio, failures: k, of: n) { return second }
+            for _ in 0..<served {
+                if Double.random(in: 0..<1, using: &rng) < ratio { failed += 1 } else { ok += 1 }
             }
+            fleet.apply(.metrics(.canary, scrape(ok: ok, failed: failed)), at: Double(second))
+            if evaluator.evaluate(fleet, now: Double(second)).result(.errors)?.verdict == .trip { return second }
         }
         return nil
     }

@@ -180,3 +180,13 @@ struct MetricMismatchTests {
         #expect(GRPCStatusCode(label: label) == nil)
     }
 }
+
+@Suite("Numbers from outside never trap when printed")
+struct OutsideNumberTests {
+    @Test("counts and times beyond what an Int holds print as numbers", arguments: [9.3e18, 1e300, -1e300])
+    func huge(value: Double) {
+        #expect(Format.count(value) == value.description)
+        #expect(!Format.percent(value).isEmpty)
+        #expect(ReplayOutput.clock(value) == Format.seconds(value))
+    }
+}

@@ -4,7 +4,19 @@ import Testing
 
 @Suite("themes are data files")
 struct ThemeTests {
-    @Test("every file in themes/ loads without warnings and sets every role", arguments: ["dark", "light", "high-contrast", "monochrome"])
+    /// Every `.theme` file in `themes/`, read from the folder (a new theme is tested without a list to edit).
+    static let shipped: [String] = {
+        let folder = Snapshot.url("themes")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return files.filter { $0.hasSuffix(".theme") }.map { String($0.dropLast(6)) }.sorted()
+    }()
+
+    @Test("themes/ holds the four documented themes at least")
+    func folderListed() {
+        #expect(Set(["dark", "light", "high-contrast", "monochrome"]).isSubset(of: Set(Self.shipped)), "\(Self.shipped)")
+    }
+
+    @Test("every file in themes/ loads without warnings and sets every role", arguments: shipped)
     func shippedThemes(name: String) throws {
         let file = Snapshot.url("themes/\(name).theme")
         let theme = try ThemeParser.parse(String(contentsOf: file, encoding: .utf8), name: name, file: file.path)

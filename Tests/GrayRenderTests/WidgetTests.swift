@@ -18,6 +18,17 @@ struct WidgetTests {
         #expect(screen.line(0) == "x▁▂▃▄▅▆▇█ xx")
     }
 
+    @Test("a sparkline draws infinite and huge values (an outside latency) without trapping")
+    func sparklineExtremes() {
+        var screen = sentinel()
+        Sparkline(values: [.infinity, 1e300, -.infinity, 1], maximum: 1e-300, style: .text, glyphs: .unicode)
+            .draw(in: Rect(x: 0, y: 0, width: 4, height: 1), on: &screen)
+        #expect(screen.line(0) == "██▁█xxxxxxxx")
+        Sparkline(values: [.infinity, 5], maximum: .infinity, style: .text, glyphs: .unicode)
+            .draw(in: Rect(x: 4, y: 0, width: 2, height: 1), on: &screen)
+        #expect(screen.line(0) == "██▁██▁xxxxxx")
+    }
+
     @Test("a sparkline keeps only the newest values that fit")
     func sparklineClips() {
         var screen = sentinel()

@@ -83,8 +83,11 @@ struct DashboardEndToEndTests {
     func interruptAndDumbTerminal() throws {
         let fleet = try FleetProcesses()
         defer { fleet.stop() }
-        let pane = try Self.release(on: fleet, autoAdvance: true)
-        try pane.wait(15, for: "canary 5%")
+        // Step-through: nothing moves the weight but the operator, so 5% is where Ctrl-C finds it.
+        let pane = try Self.release(on: fleet, autoAdvance: false)
+        try pane.wait(15, for: "canary ready: p starts at 5%")
+        try pane.send("p")
+        try pane.wait(10, for: "canary 5%")
         try pane.send("C-c")
         let end = try Self.ending(of: pane)
         #expect(end.status == 4 && end.restored, "\(end.screen)")

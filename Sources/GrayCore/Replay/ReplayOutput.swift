@@ -70,6 +70,7 @@ public enum ReplayOutput {
 
     /// `t` seconds as `m:ss` (with tenths when fractional).
     public static func clock(_ t: Double) -> String {
+        guard t.isFinite, abs(t) < 1e15 else { return Format.seconds(t) }
         let tenths = Int((t * 10).rounded())
         let minutes = tenths / 600
         let seconds = (tenths % 600) / 10

@@ -6,6 +6,8 @@ public enum Format {
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()
+        // Past what an Int holds (counts ≥ 2^63 in an outside message), Swift's own text.
+        guard scaled < 9.0e18 else { return value.description }
         let negative = value < 0 && scaled != 0
         let whole = Int(scaled / scale)
         var text = String(whole)

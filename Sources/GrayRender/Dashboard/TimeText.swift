@@ -7,6 +7,7 @@ public enum TimeText {
     public static func age(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "n/a" }
         let value = max(0, seconds)
+        guard value < 1e12 else { return Format.seconds(value) }
         if value < 10 { return Format.trimmed(value, digits: 1) + " s" }
         let whole = Int(value)
         if whole < 60 { return "\(whole) s" }
@@ -16,7 +17,8 @@ public enum TimeText {
 
     /// The UTC wall clock of `epoch` (seconds since 1970): `17:03:42`.
     public static func clock(_ epoch: Double) -> String {
-        let day = Int(epoch.rounded(.down)) % 86_400
+        guard epoch.isFinite, abs(epoch) < 1e15 else { return "--:--:--" }
+        let day = (Int(epoch.rounded(.down)) % 86_400 + 86_400) % 86_400
         return pad(day / 3600) + ":" + pad(day % 3600 / 60) + ":" + pad(day % 60)
     }
 

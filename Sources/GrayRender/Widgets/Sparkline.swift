@@ -29,9 +29,11 @@ public struct Sparkline: Widget {
     }
 
     func level(_ value: Double) -> Character {
-        guard value.isFinite || value == .infinity, maximum > 0 else { return " " }
+        guard !value.isNaN, maximum > 0 else { return " " }
         let top = glyphs.levels.count - 1
-        let index = min(top, max(0, Int((value / maximum * Double(top)).rounded(.up))))
-        return glyphs.levels[index]
+        if value == .infinity { return glyphs.levels[top] }
+        let scaled = (value / maximum * Double(top)).rounded(.up)
+        guard !scaled.isNaN else { return glyphs.levels[0] }
+        return glyphs.levels[Int(min(Double(top), max(0, scaled)))]
     }
 }
