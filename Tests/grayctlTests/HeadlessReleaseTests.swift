@@ -71,24 +71,32 @@ final class FleetProcesses: @unchecked Sendable {
     }
 
     /// Runs `grayctl release --headless` to completion.
-    func release(extra: [String] = []) throws -> (status: Int32, stdout: String) {
+    func release(extra: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
         try grayctl(["release", "--headless", "--config", try config(), "--max-duration", "40",
                      "--journal", folder.appendingPathComponent("journal.jsonl").path] + extra)
     }
 
-    /// Runs grayctl with `arguments` to completion (the router token in its environment).
-    func grayctl(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
+    /// Runs grayctl with `arguments` to completion (the router token in its environment, plus
+    /// `environment`), in `directory` when given; standard error goes through a file, so a long one
+    /// never blocks the run.
+    func grayctl(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
         let process = Process()
         process.executableURL = Self.binaries.appendingPathComponent("grayctl")
         process.arguments = arguments
-        process.environment = ["GRAYCTL_ROUTER_TOKEN": "e2e-token"]
+        process.environment = ["GRAYCTL_ROUTER_TOKEN": "e2e-token"].merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = directory }
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        let errors = folder.appendingPathComponent("stderr-\(UInt32.random(in: 0...UInt32.max)).txt")
+        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self), stderr)
     }
 
     /// POSTs (or `method`s) to an admin port with the token.
