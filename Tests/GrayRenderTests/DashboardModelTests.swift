@@ -42,6 +42,21 @@ struct DashboardModelTests {
         #expect(watching.update(.keyPressed(.character("q"))) == [.quit])
     }
 
+    @Test("an unconfirmed rollback is shown as such, and q asks while it lasts")
+    func unconfirmedRollback() throws {
+        var engine = ReleaseEngine(plan: ReleasePlan(), gates: GateSettings(), metrics: MetricNames(), failureCodes: .defaults, autoAdvance: false)
+        _ = engine.handle(.observed([.weight(20, generation: "1")], at: 1))
+        _ = engine.handle(.operatorRequested(.rollback, by: "ana", at: 2))
+        _ = engine.handle(.routerRejected(weight: 0, message: "HTTP 503", at: 2))
+        var model = DashboardModel(mode: .release, service: "order-service", plan: ReleasePlan(), gates: GateSettings(), themeName: "dark")
+        _ = model.update(.released(engine.state))
+        let screen = DashboardView.render(model, width: 120, height: 30, glyphs: .unicode)
+        #expect(screen.line(0).contains("ROLLBACK UNCONFIRMED"), "\(screen.line(0))")
+        #expect((0..<30).contains { screen.line($0).contains("ROLLBACK NOT CONFIRMED, re-sent every round · router refused: HTTP 503") })
+        #expect(model.update(.keyPressed(.character("q"))).isEmpty)
+        #expect(model.prompt == .quit)
+    }
+
     @Test("watch mode ignores promote and rollback keys")
     func watchIsReadOnly() throws {
         var model = try inFlight(mode: .watch)
