@@ -29,7 +29,7 @@ public final class Journal: ReleaseJournal, @unchecked Sendable {
     }
 
     /// Opens (creating, with its folder) the journal at `path` for appending. A new file's folder
-    /// is synced too, so the file itself survives a crash.
+    /// (and that folder's own parent) is synced too, so the file itself survives a crash.
     public init(path: String) throws(JournalError) {
         self.path = path
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -43,6 +43,7 @@ public final class Journal: ReleaseJournal, @unchecked Sendable {
                 throw .cannotOpen(path: path, reason: Self.errnoText())
             }
             Self.syncFolder(folder)
+            Self.syncFolder(URL(fileURLWithPath: folder).deletingLastPathComponent().path)
         }
         guard let handle = FileHandle(forWritingAtPath: path) else { throw .cannotOpen(path: path, reason: Self.errnoText()) }
         do {
@@ -67,20 +68,28 @@ public final class Journal: ReleaseJournal, @unchecked Sendable {
         }
     }
 
-    /// The actions journalled at `path` so far (none when the file does not exist). Every line must
-    /// be a journal entry: the first one that is not is an error naming it, never skipped.
-    public static func entries(at path: String) throws(JournalError) -> [JournalEntry] {
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
+    /// The actions journalled at `path` so far (none when the file does not exist), with warnings.
+    /// Every line must be a journal entry: the first one that is not is an error naming it, never
+    /// skipped — except a last line cut short without its newline, a crash in the middle of an
+    /// append, which is dropped with a warning (the change it described was never sent: entries
+    /// are written before their change).
+    public static func read(at path: String) throws(JournalError) -> (entries: [JournalEntry], warnings: [String]) {
+        guard FileManager.default.fileExists(atPath: path) else { return ([], []) }
         guard let data = FileManager.default.contents(atPath: path) else { throw .cannotRead(path: path, reason: errnoText()) }
         let text = String(decoding: data, as: UTF8.self)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var entries: [JournalEntry] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            guard let entry = entry(String(line)) else {
+        var warnings: [String] = []
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            if let entry = entry(String(line)) {
+                entries.append(entry)
+            } else if index == lines.count - 1 {
+                warnings.append("journal \(path) line \(index + 1) was cut short (no newline: a crash mid-write); ignored")
+            } else {
                 throw .unreadableLine(path: path, line: index + 1, excerpt: String(line.prefix(80)))
             }
-            entries.append(entry)
         }
-        return entries
+        return (entries, warnings)
     }
 
     private static func entry(_ line: String) -> JournalEntry? {

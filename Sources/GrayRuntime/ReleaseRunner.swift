@@ -60,8 +60,9 @@ public actor ReleaseRunner {
     private let actor: String
     private let clock = ContinuousClock()
     private let start: ContinuousClock.Instant
-    private var requests: [(action: OperatorAction, by: String)] = []
-    private var wakeUp: CheckedContinuation<Void, Never>?
+    private let requests = RequestInbox()
+    private var wakeUp: (continuation: CheckedContinuation<Void, Never>, token: Int)?
+    private var waits = 0
 
     /// Creates a runner; `actor` names who grayctl acts for in the router's log. Without a router
     /// (`grayctl watch` of a fleet whose router is not configured) every weight change is refused.
@@ -108,11 +109,12 @@ public actor ReleaseRunner {
         return outcome()
     }
 
-    /// Queues an operator's request (from keys or signals); the loop hands it to the engine as soon
-    /// as the effects it is carrying out are done, and before the next poll.
-    public func request(_ action: OperatorAction, by operatorName: String) {
-        requests.append((action, operatorName))
-        wake()
+    /// Queues an operator's request (from keys or signals, any thread, kept in the order made);
+    /// the loop hands it to the engine as soon as the effects it is carrying out are done, and
+    /// before the next poll.
+    public nonisolated func request(_ action: OperatorAction, by operatorName: String) {
+        requests.put(action, by: operatorName)
+        Task { await self.wake(nil) }
     }
 
     /// Continues the release the journal shows in flight at `weight` (before ``run(maxDuration:untilDone:)``).
@@ -140,8 +142,7 @@ public actor ReleaseRunner {
     }
 
     private func takeRequests() async {
-        while !requests.isEmpty {
-            let request = requests.removeFirst()
+        while let request = requests.take() {
             await carryOut(engine.handle(.operatorRequested(request.action, by: request.by, at: now)))
             outputs.state(engine.state)
         }
@@ -150,21 +151,26 @@ public actor ReleaseRunner {
     /// Sleeps until `deadline`, a queued request, or cancellation, whichever comes first.
     private func waitForRequest(until deadline: ContinuousClock.Instant) async {
         guard requests.isEmpty else { return }
+        waits += 1
+        let token = waits
         let timer = Task { [clock] in
-            try? await Task.sleep(until: deadline, clock: clock)
-            await self.wake()
+            guard (try? await Task.sleep(until: deadline, clock: clock)) != nil else { return }
+            await self.wake(token)
         }
         await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in wakeUp = continuation }
+            await withCheckedContinuation { continuation in wakeUp = (continuation, token) }
         } onCancel: {
-            Task { await self.wake() }
+            Task { await self.wake(token) }
         }
         timer.cancel()
     }
 
-    private func wake() {
-        wakeUp?.resume()
+    /// Ends the current wait: the one numbered `token`, or whichever is current when nil (a new
+    /// request). A late wake meant for a wait already over does nothing.
+    private func wake(_ token: Int?) {
+        guard let waiting = wakeUp, token == nil || token == waiting.token else { return }
         wakeUp = nil
+        waiting.continuation.resume()
     }
 
     private func outcome() -> Outcome {
@@ -186,6 +192,8 @@ public actor ReleaseRunner {
 
     /// Carries out effects in order. A journal entry that cannot be written withholds the
     /// promotion it describes (its weight and its step announcement); a rollback goes out anyway.
+    /// A step is announced only when the router took it (its read-back, or a write accepted whose
+    /// read-back failed and the next round settles); a refused one is said as a message instead.
     private func carryOut(_ effects: [ReleaseEffect]) async {
         var queue = effects
         var withheld: Int?
@@ -202,6 +210,8 @@ public actor ReleaseRunner {
             case .setWeight(let weight):
                 if weight == withheld { continue }
                 queue += await write(weight)
+                let state = engine.state
+                if weight > 0, state.pending == nil, state.weight != weight { withheld = weight }
             case .announce(let decision):
                 if case .step(_, let to) = decision.kind, to == withheld { continue }
                 outputs.decision(decision)

@@ -4,9 +4,12 @@ import Foundation
 /// that router finds them from any working directory: the lock (temporary folder) and the default
 /// journal (`$XDG_STATE_HOME/grayctl/`, else `~/.local/state/grayctl/`).
 public enum RouterPaths {
-    /// The router URL as a file name: letters and digits kept, everything else `_`.
+    /// The router URL as a file name: lower case, trailing `/` dropped, letters and digits kept,
+    /// everything else `_` (so `HTTP://Gw:9090/` and `http://gw:9090` are one router).
     static func key(_ routerURL: String) -> String {
-        String(routerURL.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+        var url = Substring(routerURL.lowercased())
+        while url.hasSuffix("/") { url = url.dropLast() }
+        return String(url.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
     }
 
     /// The lock file of `routerURL`.

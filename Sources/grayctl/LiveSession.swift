@@ -43,7 +43,8 @@ struct LiveSession {
         let recorder = try options.recordPath.map { try RecordingFile(path: $0, configuration: configuration) }
         let engine = ReleaseEngine(
             plan: configuration.plan, gates: configuration.gates, metrics: configuration.metrics,
-            failureCodes: configuration.failureCodes, autoAdvance: options.headless || autoAdvance, readOnly: mode == .watch)
+            failureCodes: configuration.failureCodes, autoAdvance: options.headless || autoAdvance, readOnly: mode == .watch,
+            requiresRouterReading: true)
         let outcome = options.headless
             ? await runHeadless(engine: engine, poller: poller, router: router, recorder: recorder)
             : try await runDashboard(engine: engine, poller: poller, router: router, recorder: recorder)
@@ -58,12 +59,16 @@ struct LiveSession {
     }
 
     private func runHeadless(engine: ReleaseEngine, poller: FleetPoller, router: GatewayRouter?, recorder: RecordingFile?) async -> ReleaseRunner.Outcome {
+        let rollbackEvents = RollbackEvents()
         let outputs = ReleaseRunner.Outputs(
             decision: { decision in
                 if let line = ReplayOutput.jsonLine(decision) { InputFiles.write(line) }
             },
             message: { message in InputFiles.note(message) },
-            record: { line in recorder?.append(line) })
+            record: { line in recorder?.append(line) },
+            state: { state in
+                for line in rollbackEvents.lines(after: state) { InputFiles.write(line) }
+            })
         let runner = ReleaseRunner(
             engine: engine, fleet: poller, router: router, journal: journal, outputs: outputs,
             interval: configuration.plan.interval, actor: operatorName)
@@ -119,7 +124,7 @@ struct LiveSession {
                 }
             ) { command in
                 switch command {
-                case .request(let action): Task { await runner.request(action, by: operatorName) }
+                case .request(let action): runner.request(action, by: operatorName)
                 case .injectFault(let kind): Task { await Self.inject(kind, with: faults, into: dashboard) }
                 case .nextTheme, .quit: break
                 }
@@ -183,8 +188,8 @@ struct LiveSession {
             line += "grayctl demo: stopping the fleet (its logs stay in \(journal.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().path } ?? "the temporary folder"))\n"
         } else if mode.drives, outcome.verdict == .rollbackUnconfirmed {
             line += "grayctl: ROLLBACK NOT CONFIRMED: the router did not read back 0%, so the canary may still get traffic. "
-                + "Set the router to 0% by hand or run grayctl release again: its journal"
-                + (journal.map { " (\($0.path))" } ?? "") + " makes it send 0% again.\n"
+                + "Set the router to 0% by hand, or run grayctl release again: when its journal"
+                + (journal.map { " (\($0.path))" } ?? "") + " holds the rollback (it does unless a journal write failed, shouted above), it sends 0% again.\n"
         } else if mode.drives, outcome.verdict == .inProgress, outcome.weight > 0 {
             line += "grayctl: the release is still in flight at \(outcome.weight)%: the router keeps that weight. "
                 + (journal.map { "Its journal is \($0.path); run again with --resume to continue or --new-release to start over.\n" } ?? "\n")

@@ -55,7 +55,9 @@ enum ReleaseSetup {
     /// The journal's summary; an unreadable line is an error naming it (a warning with `--new-release`).
     private static func summary(of path: String, newRelease: Bool) throws -> JournalSummary? {
         do {
-            return JournalSummary(try Journal.entries(at: path))
+            let (entries, warnings) = try Journal.read(at: path)
+            for warning in warnings { InputFiles.warn(warning) }
+            return JournalSummary(entries)
         } catch {
             guard newRelease, case .unreadableLine = error else {
                 throw InputError(

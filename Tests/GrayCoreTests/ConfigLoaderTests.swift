@@ -27,6 +27,7 @@ struct ConfigLoaderTests {
         #expect(config.gates.healthLimit == 10 && config.gates.staleHold == 3 && config.gates.staleRollback == 30)
         #expect(config.failureCodes.codes == [.unavailable, .internal, .deadlineExceeded])
         #expect(config.metrics.clientHandled == "envoy_cluster_grpc_total" && config.metrics.upstreamLabel == "envoy_cluster_name")
+        #expect(config.metrics.upstreamValues == [.stable: "orders-v1", .canary: "orders-v2"])
     }
 
     @Test("an unknown key names itself, its line and what is known there")

@@ -133,8 +133,27 @@ struct MetricMismatchTests {
     @Test("router series for only one version are not used (no canary series would read as 0 requests forever)")
     func oneVersionOnly() throws {
         var fleet = FleetState(names: MetricNames(), failureCodes: .defaults, keep: 30)
-        fleet.apply(.metrics(.router, try ExpositionParser.parse("grpc_client_handled_total{grpc_code=\"OK\",upstream=\"stable\"} 10\n")), at: 1)
+        for second in 1...3 {
+            let text = "grpc_client_handled_total{grpc_code=\"OK\",upstream=\"stable\"} \(second * 10)\n"
+            fleet.apply(.metrics(.router, try ExpositionParser.parse(text)), at: Double(second))
+        }
         #expect(fleet.trafficSource(of: .canary) == .canary)
+    }
+
+    @Test("router series of both versions whose canary count never grows are not used: the canary's own failures still trip")
+    func canarySeriesWithoutTraffic() throws {
+        var fleet = FleetState(names: MetricNames(), failureCodes: .defaults, keep: 30)
+        var counters = Counters()
+        for second in 0...10 {
+            let router = "grpc_client_handled_total{grpc_code=\"OK\",upstream=\"stable\"} \(second * 40)\n"
+                + "grpc_client_handled_total{grpc_code=\"OK\",upstream=\"canary\"} 0\n"
+            fleet.apply(.metrics(.router, try ExpositionParser.parse(router)), at: Double(second))
+            counters.ok += 30
+            counters.failed += 10
+            fleet.apply(.metrics(.canary, try counters.exposition(ok: "OK", failed: "Unavailable")), at: Double(second))
+        }
+        #expect(fleet.trafficSource(of: .canary) == .canary)
+        #expect(GateEvaluator(settings: GateSettings()).evaluate(fleet, now: 10).result(.errors)?.verdict == .trip)
     }
 
     @Test("a breaker gauge with one series per state (resilience4j) is read by its state label, not by the last sample",

@@ -220,7 +220,10 @@ struct ReleaseEngineTests {
         }
         _ = engine.handle(.operatorRequested(.promote, by: "ana", at: 3))
         let refused = engine.handle(.routerRejected(weight: 5, message: "HTTP 409 generation mismatch", at: 3))
-        #expect(refused == [.showMessage("promotion to 5% failed: HTTP 409 generation mismatch; canary stays at 0%")])
+        #expect(refused == [
+            .appendJournal(JournalEntry(t: 3, action: "promote_failed", weight: 0, by: "grayctl", reason: "HTTP 409 generation mismatch")),
+            .showMessage("promotion to 5% failed: HTTP 409 generation mismatch; canary stays at 0%"),
+        ])
         #expect(engine.state.weight == 0 && engine.state.pending == nil)
         _ = engine.handle(.operatorRequested(.promote, by: "ana", at: 4))
         _ = engine.handle(.routerAcknowledged(weight: 5, at: 4))

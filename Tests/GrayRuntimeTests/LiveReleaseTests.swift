@@ -130,7 +130,7 @@ struct LiveReleaseTests {
             if case .step(_, let to) = decision.kind { return to } else { return nil }
         }
         #expect(steps == [50, 100])
-        #expect(try Journal.entries(at: journalPath).map(\.action) == ["promote", "promote", "complete"])
+        #expect(try Journal.read(at: journalPath).entries.map(\.action) == ["promote", "promote", "complete"])
         #expect(collected.lines.contains { if case .metrics(.router, _) = $0.entry { return true } else { return false } })
         await fleet.stop()
     }
@@ -169,5 +169,17 @@ struct RouterLockTests {
         }
         _ = try RouterLock(routerURL: url + "-other")
         withExtendedLifetime(first) {}
+    }
+}
+
+@Suite("Files kept per router")
+struct RouterPathsTests {
+    @Test("the default journal is one per router URL, under XDG_STATE_HOME or ~/.local/state, whatever the spelling of the URL")
+    func journal() {
+        let state = ["XDG_STATE_HOME": "/var/lib/ops"]
+        #expect(RouterPaths.journal("http://gw:9090", environment: state) == "/var/lib/ops/grayctl/journal-http___gw_9090.jsonl")
+        #expect(RouterPaths.journal("HTTP://GW:9090/", environment: state) == RouterPaths.journal("http://gw:9090", environment: state))
+        #expect(RouterPaths.journal("http://gw:9090", environment: ["HOME": "/home/ana"]) == "/home/ana/.local/state/grayctl/journal-http___gw_9090.jsonl")
+        #expect(RouterPaths.journal("http://gw:9091", environment: state) != RouterPaths.journal("http://gw:9090", environment: state))
     }
 }

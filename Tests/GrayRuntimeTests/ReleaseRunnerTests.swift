@@ -39,7 +39,9 @@ struct ReleaseRunnerTests {
             plan.interval = 0.05
             var gates = GateSettings()
             gates.minRequests = 20
-            let engine = ReleaseEngine(plan: plan, gates: gates, metrics: MetricNames(), failureCodes: .defaults, autoAdvance: autoAdvance)
+            let engine = ReleaseEngine(
+                plan: plan, gates: gates, metrics: MetricNames(), failureCodes: .defaults, autoAdvance: autoAdvance,
+                requiresRouterReading: true)
             runner = ReleaseRunner(
                 engine: engine, fleet: ScriptedFleet(canary: canary, router: router), router: router, journal: journal,
                 outputs: outputs.runnerOutputs, interval: plan.interval, actor: "test")
@@ -102,7 +104,7 @@ struct ReleaseRunnerTests {
         rig.router.holdWrites()
         let task = rig.start()
         await Self.eventually("the first promotion is in flight") { rig.router.holdsAWrite }
-        await rig.runner.request(.rollback, by: "ana")
+        rig.runner.request(.rollback, by: "ana")
         try await Task.sleep(for: .milliseconds(100))
         #expect(rig.router.writes.map(\.weight) == [5], "nothing else is written while the promotion is in flight")
         rig.router.releaseWrites()
@@ -161,6 +163,29 @@ struct ReleaseRunnerTests {
         #expect(rig.outputs.decisions.contains { $0.kind == .rollback(from: 20, to: 0) })
     }
 
+    @Test("a failed read-back leaves the step unconfirmed until the next round's reading settles it")
+    func failedReadBack() async throws {
+        let rig = Rig(autoAdvance: false)
+        let task = rig.start()
+        await Self.eventually("the router read, the canary ready to start") {
+            let state = await rig.runner.state
+            return state.fleet.routerWeight != nil && state.report.result(.health)?.verdict == .pass
+                && state.report.blocking(starting: true) == nil
+        }
+        rig.router.failReads("read timed out")
+        rig.runner.request(.promote, by: "ana")
+        await Self.eventually("the write went out") { rig.router.writes.count == 1 }
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(await rig.runner.state.pending?.weight == 5, "sent, not confirmed")
+        #expect(await rig.runner.state.weight == 0)
+        rig.router.failReads(nil)
+        await Self.eventually("confirmed by the next reading") { await rig.runner.state.weight == 5 }
+        #expect(rig.router.writes.count == 1, "not sent twice: \(rig.outputs.messages)")
+        #expect(rig.outputs.decisions.contains { $0.kind == .step(from: 0, to: 5) })
+        task.cancel()
+        _ = await task.value
+    }
+
     @Test("a router that accepts a weight and keeps the old one: the step does not count, and the read-back says why")
     func ignoredWrite() async throws {
         let rig = Rig()
@@ -169,6 +194,9 @@ struct ReleaseRunnerTests {
         await Self.eventually("a promotion failed") { rig.outputs.messages.contains { $0.contains("router reads 0% after grayctl sent 5%") } }
         #expect(await rig.runner.state.weight == 0)
         #expect(await rig.runner.state.stepIndex == -1)
+        #expect(rig.outputs.decisions.allSatisfy { if case .step = $0.kind { return false } else { return true } }, "no step announced that did not happen")
+        #expect(rig.journal.entries.prefix(2).map(\.action) == ["promote", "promote_failed"])
+        #expect(JournalSummary(rig.journal.entries)?.standing == .notStarted, "a restart does not read it as in flight")
         task.cancel()
         #expect(await task.value.verdict == .inProgress)
     }

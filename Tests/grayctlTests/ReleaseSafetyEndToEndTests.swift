@@ -54,18 +54,22 @@ struct ReleaseSafetyEndToEndTests {
         #expect(journal.contains(#""action":"rollback_confirmed""#))
     }
 
-    @Test("an unreadable journal line stops grayctl, naming the file and line; nothing is changed")
+    @Test("an unreadable journal line stops grayctl, naming the file and line, and nothing is changed; a torn last line is dropped with a warning")
     func unreadableJournal() throws {
         let fleet = try FleetProcesses()
         defer { fleet.stop() }
         try fleet.startFleet(loadSeconds: 5)
         let journal = fleet.folder.appendingPathComponent("journal.jsonl")
-        let lines = #"{"t":3.0,"kind":"action","action":"promote","by":"ana","reason":"r","weight":10}"# + "\n{\"t\":4.0,\"kind\":\"act"
-        try Data(lines.utf8).write(to: journal)
+        let promote = #"{"t":3.0,"kind":"action","action":"promote","by":"ana","reason":"r","weight":10}"#
+        try Data((promote + "\n{\"t\":4.0,\"kind\":\"act\n" + promote + "\n").utf8).write(to: journal)
         let run = try fleet.release()
         #expect(run.status == 2)
         #expect(run.stderr.contains("journal \(journal.path) line 2 is not a journal entry"), "\(run.stderr)")
         #expect(try fleet.weight() == 0)
+        try Data((promote + "\n{\"t\":4.0,\"kind\":\"act").utf8).write(to: journal)
+        let torn = try fleet.release()
+        #expect(torn.stderr.contains("line 2 was cut short (no newline: a crash mid-write); ignored"), "\(torn.stderr)")
+        #expect(torn.stderr.contains("was in flight at 10%") && torn.status == 2, "the entries before it still count: \(torn.stderr)")
     }
 
     @Test("a closed standard output (| head) does not stop the driver: the failing canary is still rolled back, exit 3")

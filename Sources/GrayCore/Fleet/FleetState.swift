@@ -123,10 +123,10 @@ public struct FleetState: Sendable {
         metrics[target] = view
     }
 
-    /// Where a version's traffic is read from: the router when its last scrape has client series
-    /// for both versions (its upstream values mapped as configured), else the version's instance.
+    /// Where a version's traffic is read from: the router once its client series (upstream values
+    /// mapped as configured) have carried requests of both versions, else the version's instance.
     public func trafficSource(of version: Version) -> Target {
-        if let router = metrics[.router], router.meter.versionsSeen.count == Version.allCases.count { return .router }
+        if let router = metrics[.router], router.meter.versionsWithTraffic.count == Version.allCases.count { return .router }
         return version == .canary ? .canary : .stable
     }
 

@@ -106,18 +106,19 @@ public struct GateEvaluator: Sendable {
         let lastGood = fleet.lastGoodScrape(of: .canary)
         let age = now - (lastGood ?? fleet.firstObservationAt ?? now)
         let lastError = fleet.failures[source]?["metrics"].map { " (last error: \($0.message))" } ?? ""
+        let note = routerNote(fleet)
         if age > settings.staleRollback {
             return GateResult(
                 .metrics, .trip,
-                "canary metrics stale for \(Format.seconds(age)) > \(Format.seconds(settings.staleRollback))\(lastError)")
+                "canary metrics stale for \(Format.seconds(age)) > \(Format.seconds(settings.staleRollback))\(lastError)\(note)")
         }
         guard lastGood != nil else {
-            return GateResult(.metrics, .insufficient, "no canary metrics yet\(lastError)")
+            return GateResult(.metrics, .insufficient, "no canary metrics yet\(lastError)\(note)")
         }
         if age > settings.staleHold {
-            return GateResult(.metrics, .hold, "canary metrics stale for \(Format.seconds(age))\(lastError)")
+            return GateResult(.metrics, .hold, "canary metrics stale for \(Format.seconds(age))\(lastError)\(note)")
         }
-        return GateResult(.metrics, .pass, "canary metrics fresh (from \(source.rawValue))" + routerNote(fleet))
+        return GateResult(.metrics, .pass, "canary metrics fresh (from \(source.rawValue))\(note)")
     }
 
     /// Why the router's series are not used although it has some, naming the values it has.

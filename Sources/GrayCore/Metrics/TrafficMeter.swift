@@ -33,8 +33,9 @@ public struct TrafficMeter: Sendable {
     public private(set) var unrecognisedCodes: [Version: [String]] = [:]
     /// Upstream label values of the last scrape that map to no version (router only), sorted.
     public private(set) var unmatchedUpstreams: [String] = []
-    /// The versions the last scrape's handled counter has series for.
-    public private(set) var versionsSeen: Set<Version> = []
+    /// The versions whose handled requests have grown since the meter's first scrape: the router
+    /// is a version's source only once it has carried traffic of both.
+    public private(set) var versionsWithTraffic: Set<Version> = []
     private var handledName: String { source == .router ? names.clientHandled : names.serverHandled }
     private var bucketName: String { (source == .router ? names.clientLatency : names.serverLatency) + "_bucket" }
 
@@ -51,26 +52,23 @@ public struct TrafficMeter: Sendable {
         let bucket = bucketName
         var unrecognised: [Version: Set<String>] = [:]
         var unmatched: Set<String> = []
-        var seen: Set<Version> = []
         for sample in exposition.samples where sample.name == handled || sample.name == bucket {
             let key = SeriesKey(name: sample.name, labels: sample.labels)
             let role = roles[key] ?? role(of: key, handled: handled)
             roles[key] = role
             switch role {
-            case .handled(let version, _): seen.insert(version)
-            case .unrecognisedCode(let version, let value):
-                seen.insert(version)
-                unrecognised[version, default: []].insert(value)
+            case .unrecognisedCode(let version, let value): unrecognised[version, default: []].insert(value)
             case .unmatchedUpstream(let value): unmatched.insert(value)
-            case .bucket, .ignored: break
+            case .handled, .bucket, .ignored: break
             }
             _ = tracker.adjusted(key, raw: sample.value)
         }
         tracker.finishScrape()
         unrecognisedCodes = unrecognised.mapValues { $0.sorted() }
         unmatchedUpstreams = unmatched.sorted()
-        versionsSeen = seen
-        return totals()
+        let totals = totals()
+        versionsWithTraffic = Set(totals.filter { $0.value.requests > 0 }.keys)
+        return totals
     }
 
     private func role(of key: SeriesKey, handled: String) -> Role {

@@ -5,7 +5,7 @@ public enum RecordingError: Error, Equatable, Sendable, CustomStringConvertible 
     /// Line 1 is not a grayctl recording header.
     case badHeader(String)
     /// A newer format than this build reads.
-    case unsupportedVersion(Int)
+    case unsupportedVersion(String)
     /// A line that is not a JSON object.
     case badJSON(line: Int, JSONError)
     /// A known kind with a missing or wrong field.

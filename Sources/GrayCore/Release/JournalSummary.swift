@@ -1,7 +1,8 @@
 /// Where a release stood according to its journal, read back when grayctl starts again.
 ///
-/// Only the actions that move or settle the weight decide (`promote`, `resume_journal`, `adopt`,
-/// `rollback`, `rollback_confirmed`, `complete`); operator toggles written after them
+/// Only the actions that move or settle the weight decide (`promote`, `promote_failed` — the
+/// router refused it, the weight stayed —, `resume_journal`, `adopt`, `rollback`,
+/// `rollback_confirmed`, `complete`); operator toggles written after them
 /// (`pause`, `resume`, `toggle_auto`) change nothing.
 public struct JournalSummary: Equatable, Sendable {
     /// How the journalled release ended, if it did.
@@ -25,7 +26,9 @@ public struct JournalSummary: Equatable, Sendable {
     /// How the release ended, if it did.
     public var standing: Standing
 
-    private static let settling: Set<String> = ["promote", "resume_journal", "adopt", "rollback", "rollback_confirmed", "complete"]
+    private static let settling: Set<String> = [
+        "promote", "promote_failed", "resume_journal", "adopt", "rollback", "rollback_confirmed", "complete",
+    ]
 
     /// The summary of `entries` (oldest first); nil for an empty journal.
     public init?(_ entries: [JournalEntry]) {
@@ -38,6 +41,7 @@ public struct JournalSummary: Equatable, Sendable {
         case "rollback": standing = .rollbackUnconfirmed
         case "rollback_confirmed": standing = .rolledBack
         case "complete": standing = .completed
+        case "promote_failed" where weight == 0: standing = .notStarted
         default: standing = .inFlight
         }
     }
@@ -47,7 +51,12 @@ public struct JournalSummary: Equatable, Sendable {
 
     /// A sentence for the operator.
     public var description: String {
-        "the previous release \(standing == .notStarted ? "had not started" : "was \(standing.rawValue)") at \(weight)% "
-            + "(last: \(last.action) by \(last.by), \(last.reason))"
+        let state: String
+        switch standing {
+        case .notStarted: state = "had not started"
+        case .rollbackUnconfirmed: state = "was \(standing.rawValue)"
+        default: state = "was \(standing.rawValue) at \(weight)%"
+        }
+        return "the previous release \(state) (last: \(last.action) by \(last.by), \(last.reason))"
     }
 }

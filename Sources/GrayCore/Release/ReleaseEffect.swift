@@ -46,8 +46,8 @@ public struct Decision: Equatable, Sendable {
 public struct JournalEntry: Equatable, Sendable {
     /// Seconds since the start of the run.
     public var t: Double
-    /// `promote`, `rollback`, `rollback_confirmed`, `pause`, `resume`, `toggle_auto`, `complete`,
-    /// `resume_journal`, `adopt`.
+    /// `promote`, `promote_failed`, `rollback`, `rollback_confirmed`, `pause`, `resume`,
+    /// `toggle_auto`, `complete`, `resume_journal`, `adopt`.
     public var action: String
     /// The canary weight the action leads to.
     public var weight: Int

@@ -63,11 +63,11 @@ extension ReleaseEngine {
             return [.showMessage("waiting for the router to confirm \(state.pending!.weight)%")]
         }
         let starting = state.stepIndex < 0
-        if let blocking = state.report.blocking(starting: starting) {
-            state.holdReason = blocking.reason
+        if let reason = state.report.blocking(starting: starting)?.reason ?? routerNotRead {
+            state.holdReason = reason
             return [
-                .showMessage("promotion refused: \(blocking.reason)"),
-                .announce(Decision(t: state.now, kind: .hold, reason: blocking.reason, report: state.report)),
+                .showMessage("promotion refused: \(reason)"),
+                .announce(Decision(t: state.now, kind: .hold, reason: reason, report: state.report)),
             ]
         }
         let reason = "operator \(by) promoted: " + (starting ? "canary ready" : "all gates green")

@@ -24,15 +24,22 @@ public struct ReleaseEngine: Sendable {
     /// True for `grayctl watch`: the gates are judged and shown, the weight follows what the router
     /// reads, and nothing is ever changed (no promotion, no rollback, operator requests refused).
     public let readOnly: Bool
+    /// True on live runs: no promotion unless the router's weight was read within `stale_hold`
+    /// (its generation is what the write is based on). Replay has no router to read.
+    public let requiresRouterReading: Bool
     private let evaluator: GateEvaluator
+    private let staleHold: Double
 
-    /// Creates an engine at weight 0; `readOnly` makes it an observer (see ``readOnly``).
+    /// Creates an engine at weight 0; `readOnly` makes it an observer (see ``readOnly``), and
+    /// `requiresRouterReading` makes every promotion wait for a fresh reading of the router.
     public init(
         plan: ReleasePlan, gates: GateSettings, metrics: MetricNames, failureCodes: FailureCodes, autoAdvance: Bool,
-        readOnly: Bool = false
+        readOnly: Bool = false, requiresRouterReading: Bool = false
     ) {
         self.plan = plan
         self.readOnly = readOnly
+        self.requiresRouterReading = requiresRouterReading
+        self.staleHold = gates.staleHold
         self.evaluator = GateEvaluator(settings: gates)
         let keep = max(gates.window, gates.fastWindow)
         self.state = ReleaseState(
@@ -103,6 +110,9 @@ public struct ReleaseEngine: Sendable {
             state.greenSince = nil
             return hold(blocking)
         }
+        if let unread = routerNotRead {
+            return hold(key: "router", reason: unread)
+        }
         state.holdKey = nil
         state.holdReason = nil
         let greenSince = state.greenSince ?? state.now
@@ -133,11 +143,25 @@ public struct ReleaseEngine: Sendable {
     }
 
     private mutating func hold(_ blocking: GateResult) -> [ReleaseEffect] {
-        state.holdReason = blocking.reason
-        let key = "\(blocking.gate.rawValue):\(blocking.verdict.rawValue)"
+        hold(key: "\(blocking.gate.rawValue):\(blocking.verdict.rawValue)", reason: blocking.reason)
+    }
+
+    /// Holds for `reason`, announced once per `key` (a change of cause).
+    private mutating func hold(key: String, reason: String) -> [ReleaseEffect] {
+        state.holdReason = reason
         guard key != state.holdKey else { return [] }
         state.holdKey = key
-        return [.announce(Decision(t: state.now, kind: .hold, reason: blocking.reason, report: state.report))]
+        return [.announce(Decision(t: state.now, kind: .hold, reason: reason, report: state.report))]
+    }
+
+    /// Why no promotion may be sent for want of a router reading, if so (live runs only).
+    var routerNotRead: String? {
+        guard requiresRouterReading else { return nil }
+        let lastError = state.fleet.failures[.router]?["weight"].map { " (last error: \($0.message))" } ?? ""
+        guard let reading = state.fleet.routerWeight else { return "router weight not read yet\(lastError)" }
+        let age = state.now - reading.readAt
+        guard age > staleHold else { return nil }
+        return "router weight not read for \(Format.seconds(age))\(lastError)"
     }
 
     private func startReason(_ report: GateReport) -> String {
@@ -250,7 +274,10 @@ public struct ReleaseEngine: Sendable {
             return [.showMessage("ROLLBACK NOT APPLIED: router refused weight 0 (\(message)); retrying every round")]
         }
         state.phase = state.stepIndex < 0 ? .waiting : .progressing
-        return [.showMessage("promotion to \(weight)% failed: \(message); canary stays at \(state.weight)%")]
+        return [
+            .appendJournal(JournalEntry(t: state.now, action: "promote_failed", weight: state.weight, by: "grayctl", reason: message)),
+            .showMessage("promotion to \(weight)% failed: \(message); canary stays at \(state.weight)%"),
+        ]
     }
 
     private mutating func journalFailed(_ entry: JournalEntry, message: String) -> [ReleaseEffect] {

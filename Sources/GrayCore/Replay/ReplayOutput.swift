@@ -21,6 +21,12 @@ public enum ReplayOutput {
         }
     }
 
+    /// The JSON event line of a rollback's progress on a live run: `rollback_refused` (the router
+    /// refused weight 0; it is re-sent every round) or `rollback_confirmed` (a read-back showed 0).
+    public static func rollbackLine(confirmed: Bool, t: Double, reason: String) -> String {
+        "{\"t\":\(time(t)),\"event\":\"\(confirmed ? "rollback_confirmed" : "rollback_refused")\",\"reason\":\(JSONWriter.quoted(reason))}\n"
+    }
+
     /// The final line: `{"verdict":...,"weight":N,"t":T,"reason":...}`.
     public static func verdictLine(_ verdict: Verdict, weight: Int, t: Double, reason: String) -> String {
         "{\"verdict\":\"\(verdict.rawValue)\",\"weight\":\(weight),\"t\":\(time(t)),\"reason\":\(JSONWriter.quoted(reason))}\n"
