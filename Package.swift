@@ -209,7 +209,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GrayProbeTests",
-            dependencies: ["GrayProbe", "GrayCore", "OrderService"],
+            dependencies: ["GrayProbe", "GrayCore", "GrayRuntime", "OrderService"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -24,9 +24,12 @@ public struct AdminReader: Sendable {
         }
     }
 
-    /// One read of `/admin/breakers`.
-    public func breakers() async -> RecordEntry {
+    /// One read of `/admin/breakers`. With `absentMeansNone`, an admin port that answers 404 there
+    /// exposes no breakers: the entry says they are not observed, naming the URL.
+    public func breakers(absentMeansNone: Bool = false) async -> RecordEntry {
         switch await get("/admin/breakers") {
+        case .failure(.httpStatus(let url, 404, _)) where absentMeansNone:
+            return .breakersNotObserved(target, reason: "\(url) answers 404 and no breaker gauge is exported")
         case .success(let text):
             do {
                 return .breakers(target, body: try JSONParser.parse(text))

@@ -2,11 +2,12 @@ public import GrayCore
 public import GrayProbe
 
 /// One poll round of the fleet: health of both versions, scrapes of router, stable and canary,
-/// both versions' breakers and the router's weight, all at once; every failure becomes an `error`
-/// entry. Only configured endpoints are polled.
+/// both versions' breakers (as `targets.<version>.breakers` says) and the router's weight, all at
+/// once; every failure becomes an `error` entry. Only configured endpoints are polled.
 public struct FleetPoller: FleetObserver {
     private let health: [Target: GRPCHealthClient]
     private let admin: [Target: AdminReader]
+    private let breakerSources: [Target: BreakerSource]
     private let router: (any TrafficRouter)?
     private let healthDeadline: Double
 
@@ -20,6 +21,7 @@ public struct FleetPoller: FleetObserver {
         }
         self.health = health
         self.admin = admin
+        self.breakerSources = targets.mapValues(\.breakers)
         self.router = router
         self.healthDeadline = timeout
     }
@@ -39,10 +41,10 @@ public struct FleetPoller: FleetObserver {
                 if let reader = admin[target] {
                     group.addTask { [order] in (order, await reader.metrics()) }
                     order += 1
-                    if target != .router {
-                        group.addTask { [order] in (order, await reader.breakers()) }
-                        order += 1
-                    }
+                }
+                if target != .router, let entry = breakersTask(target) {
+                    group.addTask { [order] in (order, await entry()) }
+                    order += 1
                 }
             }
             if let router {
@@ -51,6 +53,22 @@ public struct FleetPoller: FleetObserver {
             var entries: [(Int, RecordEntry)] = []
             for await entry in group { entries.append(entry) }
             return entries.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    /// How `target`'s breakers are read this round, as its source says; nil when not at all.
+    private func breakersTask(_ target: Target) -> (@Sendable () async -> RecordEntry)? {
+        switch breakerSources[target] ?? .auto {
+        case .none:
+            return { .breakersNotObserved(target, reason: "targets.\(target.rawValue).breakers: none") }
+        case .gauge:
+            return nil
+        case .auto:
+            guard let reader = admin[target] else { return nil }
+            return { await reader.breakers(absentMeansNone: true) }
+        case .admin:
+            guard let reader = admin[target] else { return nil }
+            return { await reader.breakers() }
         }
     }
 

@@ -17,7 +17,7 @@ struct ConfigLoaderTests {
     @Test("every knob is read")
     func full() throws {
         let config = try ConfigLoader.load(Fixtures.text("configs/full.yaml"))
-        #expect(config.targets[.canary] == TargetEndpoints(admin: "https://canary.internal:9192", grpc: "canary.internal:50052"))
+        #expect(config.targets[.canary] == TargetEndpoints(admin: "https://canary.internal:9192", grpc: "canary.internal:50052", breakers: .admin))
         #expect(config.targets[.router]?.kind == "gateway")
         #expect(config.plan.steps == [1, 5, 20, 100] && config.plan.bake == 120 && config.plan.interval == 0.5)
         #expect(config.plan.autoAdvance)

@@ -65,7 +65,7 @@ public enum ConfigLoader {
         for target in Target.allCases {
             guard let node = section[target.rawValue] else { continue }
             let path = "targets.\(target.rawValue)"
-            let known = target == .router ? ["admin", "kind"] : ["admin", "grpc"]
+            let known = target == .router ? ["admin", "kind"] : ["admin", "grpc", "breakers"]
             let fields = try Section(node, path: path, known: known)
             var endpoints = TargetEndpoints()
             if let admin = fields["admin"] {
@@ -83,6 +83,14 @@ public enum ConfigLoader {
                     throw grpc.invalid("\(path).grpc", expected: "host:port with a port in 1...65535")
                 }
                 endpoints.grpc = address
+            }
+            if let breakers = fields["breakers"] {
+                let value = try breakers.string("\(path).breakers")
+                guard let source = BreakerSource(rawValue: value) else {
+                    throw breakers.invalid(
+                        "\(path).breakers", expected: "one of \(BreakerSource.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                endpoints.breakers = source
             }
             if let kind = fields["kind"] {
                 let value = try kind.string("\(path).kind")

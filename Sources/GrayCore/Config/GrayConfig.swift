@@ -26,13 +26,32 @@ public struct TargetEndpoints: Equatable, Sendable {
     /// For the router: which traffic provider speaks to it (one of ``routerKinds``).
     public var kind: String?
 
+    /// For a version: where its circuit breakers are read.
+    public var breakers: BreakerSource = .auto
+
     /// The router kinds grayctl has a provider for.
     public static let routerKinds = ["gateway"]
 
     /// Creates endpoints.
-    public init(admin: String? = nil, grpc: String? = nil, kind: String? = nil) {
+    public init(admin: String? = nil, grpc: String? = nil, kind: String? = nil, breakers: BreakerSource = .auto) {
         self.admin = admin
         self.grpc = grpc
         self.kind = kind
+        self.breakers = breakers
     }
+}
+
+/// Where a version's circuit breakers are read (`targets.<version>.breakers`). Many real services
+/// have no breakers at all: saying so (`none`) lets the other gates judge instead of holding for
+/// breaker data that will never come; naming a source makes its absence an error that holds.
+public enum BreakerSource: String, Equatable, Sendable, CaseIterable {
+    /// `/admin/breakers` on the admin port, and the breaker gauge in the metrics; an admin port that
+    /// answers 404 there exposes no breakers (shown as "not observed" unless a gauge says more).
+    case auto
+    /// `/admin/breakers`, required: a 404 or any failure is an error, and the gate holds.
+    case admin
+    /// Only the breaker gauge (`metrics.breaker_state`) in the version's metrics; none holds.
+    case gauge
+    /// The service has no breakers: not observed, never read.
+    case none
 }

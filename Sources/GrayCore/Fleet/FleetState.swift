@@ -22,6 +22,8 @@ public struct FleetState: Sendable {
         public var breakers: [BreakerStatus]
         /// When they were read.
         public var readAt: Double
+        /// Why the target's breakers are not observed, when they are not.
+        public var notObserved: String?
     }
 
     /// The router's weight as last read back.
@@ -90,6 +92,8 @@ public struct FleetState: Sendable {
             health[target]?.latency = latency
         case .breakers(let target, let list):
             breakers[target] = BreakersView(breakers: list, readAt: time)
+        case .breakersNotObserved(let target, let reason):
+            breakers[target] = BreakersView(breakers: [], readAt: time, notObserved: reason)
         case .weight(let weight, let generation):
             routerWeight = WeightView(weight: weight, generation: generation, readAt: time)
         case .failed(let target, let endpoint, let message):

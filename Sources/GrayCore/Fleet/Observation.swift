@@ -7,6 +7,8 @@ public enum Observation: Equatable, Sendable {
     case health(Target, HealthStatus, latency: Double? = nil)
     /// A read of `/admin/breakers`.
     case breakers(Target, [BreakerStatus])
+    /// The target's breakers are not observed (it has none, or is configured so), and why.
+    case breakersNotObserved(Target, reason: String)
     /// The router's canary weight as read back.
     case weight(Int, generation: String?)
     /// A failed observation: `endpoint` is `metrics`, `health`, `breakers` or `weight`.

@@ -80,15 +80,20 @@ public struct GateEvaluator: Sendable {
         {
             return GateResult(.breakers, .hold, "canary breaker \(odd.key): \(fleet.names.breakerState) has \(what), not a breaker state")
         }
+        let freshGauges = !gauges.isEmpty && fleet.lastGoodScrape(target: .canary).map { now - $0 <= settings.staleHold } == true
+        if freshGauges, view == nil || view?.notObserved != nil {
+            return breakerSummary(halfOpen: gauges.filter { $0.value == .state(.halfOpen) }.map(\.key), count: gauges.count)
+        }
         guard let view else {
-            if !gauges.isEmpty, let scraped = fleet.lastGoodScrape(target: .canary), now - scraped <= settings.staleHold {
-                return breakerSummary(halfOpen: gauges.filter { $0.value == .state(.halfOpen) }.map(\.key), count: gauges.count)
-            }
-            return GateResult(.breakers, .insufficient, "no breaker data from the canary yet")
+            let lastError = fleet.failures[.canary]?["breakers"].map { " (last error: \($0.message))" } ?? ""
+            return GateResult(.breakers, .insufficient, "no breaker data from the canary yet\(lastError)")
         }
         let age = now - view.readAt
         if age > settings.staleHold {
             return GateResult(.breakers, .hold, "canary breakers not read for \(Format.seconds(age))")
+        }
+        if let reason = view.notObserved {
+            return GateResult(.breakers, .pass, "canary breakers not observed (\(reason)): the other gates judge")
         }
         return breakerSummary(
             halfOpen: view.breakers.filter { $0.state == .halfOpen }.map(\.name), count: view.breakers.count)

@@ -4,7 +4,8 @@ public enum RecordEntry: Equatable, Sendable {
     case metrics(Target, body: String)
     /// A gRPC health answer and, on live runs, how long the check took (seconds).
     case health(Target, HealthStatus, latency: Double? = nil)
-    /// A `/admin/breakers` read: the JSON document as served.
+    /// A `/admin/breakers` read: the JSON document as served (or, from grayctl itself,
+    /// `{"breakers":[],"not_observed":REASON}` for a target whose breakers are not observed).
     case breakers(Target, body: JSONValue)
     /// The router's canary weight as read back.
     case weight(Int, generation: String?)
@@ -26,6 +27,7 @@ public enum RecordEntry: Equatable, Sendable {
         case .health(let target, let status, let latency):
             return .health(target, status, latency: latency)
         case .breakers(let target, let body):
+            if let reason = body["not_observed"]?.string { return .breakersNotObserved(target, reason: reason) }
             do {
                 return .breakers(target, try BreakersDecoder.decode(body))
             } catch {
@@ -89,5 +91,12 @@ public struct Recording: Equatable, Sendable {
         self.header = header
         self.lines = lines
         self.warnings = warnings
+    }
+}
+
+extension RecordEntry {
+    /// The entry saying `target`'s breakers are not observed, and why.
+    public static func breakersNotObserved(_ target: Target, reason: String) -> RecordEntry {
+        .breakers(target, body: .object(["breakers": .array([]), "not_observed": .string(reason)]))
     }
 }

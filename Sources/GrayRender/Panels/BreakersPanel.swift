@@ -20,6 +20,10 @@ struct BreakersPanel: Widget {
                 }
                 continue
             }
+            if let reason = view.notObserved, row < inner.height {
+                screen.put(target.rawValue.rightPadded(to: 8) + "not observed: \(reason)", in: inner, row: row, style: Style(.muted))
+                row += 1
+            }
             for breaker in view.breakers where row < inner.height {
                 let age = breaker.since.flatMap(TimeText.epoch(rfc3339:)).map { TimeText.age(context.model.epoch - $0) } ?? "?"
                 let text = target.rawValue.rightPadded(to: 7) + breaker.name.rightPadded(to: 13) + " "

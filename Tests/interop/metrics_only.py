@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""An admin port with /metrics and nothing else, as a grpc-go service with go-grpc-prometheus has.
+
+Usage: metrics_only.py   (prints its port on the first line; exits when stdin closes, 60 s at most)
+GET /metrics answers go-grpc-prometheus counters (CamelCase codes); every other path answers 404.
+"""
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+METRICS = """# TYPE grpc_server_handled_total counter
+grpc_server_handled_total{grpc_code="OK",grpc_method="CreateOrder",grpc_service="order.v1.OrderService",grpc_type="unary"} 120
+grpc_server_handled_total{grpc_code="Unavailable",grpc_method="CreateOrder",grpc_service="order.v1.OrderService",grpc_type="unary"} 0
+"""
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        status, body = (200, METRICS) if self.path == "/metrics" else (404, "404 page not found\n")
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; version=0.0.4")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    print(server.server_address[1], flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    done = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+    done.wait(timeout=60)
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
