@@ -51,6 +51,15 @@ struct ReleaseRunnerTests {
         func start() -> Task<ReleaseRunner.Outcome, Never> {
             Task { await runner.run(maxDuration: 20) }
         }
+
+        /// Once the release stepped to 5%, the router refuses every write with `message` and the
+        /// canary's breaker opens; returns once weight 0 was sent `times` times.
+        func refuseRollback(_ message: String, times: Int) async {
+            await ReleaseRunnerTests.eventually("stepped to 5%") { router.weight == 5 }
+            router.refuseWrites(message)
+            canary.openBreaker(true)
+            await ReleaseRunnerTests.eventually("weight 0 sent \(times) times") { router.writes.filter { $0.weight == 0 }.count >= times }
+        }
     }
 
     /// Waits (at most 10 s, in 10 ms steps) until `condition` holds.
@@ -66,10 +75,7 @@ struct ReleaseRunnerTests {
     func refusedRollbackThenCancel() async throws {
         let rig = Rig()
         let task = rig.start()
-        await Self.eventually("stepped to 5%") { rig.router.weight == 5 }
-        rig.router.refuseWrites("HTTP 503 from the router")
-        rig.canary.openBreaker(true)
-        await Self.eventually("weight 0 sent three times") { rig.router.writes.filter { $0.weight == 0 }.count >= 3 }
+        await rig.refuseRollback("HTTP 503 from the router", times: 3)
         #expect(await rig.runner.state.phase == .rollingBack)
         task.cancel()
         let outcome = await task.value
@@ -87,10 +93,7 @@ struct ReleaseRunnerTests {
     func rollbackLandsLater() async throws {
         let rig = Rig()
         let task = rig.start()
-        await Self.eventually("stepped to 5%") { rig.router.weight == 5 }
-        rig.router.refuseWrites("HTTP 500")
-        rig.canary.openBreaker(true)
-        await Self.eventually("weight 0 sent twice") { rig.router.writes.filter { $0.weight == 0 }.count >= 2 }
+        await rig.refuseRollback("HTTP 500", times: 2)
         rig.router.refuseWrites(nil)
         let outcome = await task.value
         #expect(outcome.verdict == .rolledBack)
