@@ -29,7 +29,7 @@ public struct AdminReader: Sendable {
     public func breakers(absentMeansNone: Bool = false) async -> RecordEntry {
         switch await get("/admin/breakers") {
         case .failure(.httpStatus(let url, 404, _)) where absentMeansNone:
-            return .breakersNotObserved(target, reason: "\(url) answers 404 and no breaker gauge is exported")
+            return .breakersNotObserved(target, reason: "\(url) answers 404", configured: false)
         case .success(let text):
             do {
                 return .breakers(target, body: try JSONParser.parse(text))

@@ -60,7 +60,7 @@ public struct FleetPoller: FleetObserver {
     private func breakersTask(_ target: Target) -> (@Sendable () async -> RecordEntry)? {
         switch breakerSources[target] ?? .auto {
         case .none:
-            return { .breakersNotObserved(target, reason: "targets.\(target.rawValue).breakers: none") }
+            return { .breakersNotObserved(target, reason: "targets.\(target.rawValue).breakers: none", configured: true) }
         case .gauge:
             return nil
         case .auto:

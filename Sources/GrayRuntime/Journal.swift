@@ -28,25 +28,38 @@ public final class Journal: ReleaseJournal, @unchecked Sendable {
         }
     }
 
-    /// Opens (creating, with its folder) the journal at `path` for appending. A new file's folder
-    /// (and that folder's own parent) is synced too, so the file itself survives a crash.
+    /// Opens (creating, with its folders) the journal at `path` for appending. A new file's folder
+    /// and every folder created for it are synced, so the file itself survives a crash. A last line
+    /// cut short by a crash (no newline; ``read(at:)`` drops it with a warning) is cut off first, so
+    /// the next entry starts a line of its own.
     public init(path: String) throws(JournalError) {
         self.path = path
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !FileManager.default.fileExists(atPath: path) {
+            var missing: [URL] = []
+            var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            while !FileManager.default.fileExists(atPath: folder.path), folder.path != "/" {
+                missing.append(folder)
+                folder = folder.deletingLastPathComponent()
+            }
             do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
             } catch {
                 throw .cannotOpen(path: path, reason: "cannot create its folder (\(error.localizedDescription))")
             }
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
                 throw .cannotOpen(path: path, reason: Self.errnoText())
             }
-            Self.syncFolder(folder)
-            Self.syncFolder(URL(fileURLWithPath: folder).deletingLastPathComponent().path)
+            for created in [URL(fileURLWithPath: path)] + missing { Self.syncFolder(created.deletingLastPathComponent().path) }
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw .cannotOpen(path: path, reason: Self.errnoText()) }
+        guard let handle = FileHandle(forUpdatingAtPath: path) else { throw .cannotOpen(path: path, reason: Self.errnoText()) }
         do {
+            let data = try handle.readToEnd() ?? Data()
+            if let last = data.last, last != UInt8(ascii: "\n") {
+                let keep = data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+                try handle.truncate(atOffset: UInt64(keep))
+                try handle.synchronize()
+            }
             try handle.seekToEnd()
         } catch {
             throw .cannotOpen(path: path, reason: "\(error.localizedDescription)")

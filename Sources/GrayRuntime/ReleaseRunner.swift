@@ -49,6 +49,8 @@ public actor ReleaseRunner {
         public var t: Double
         /// Why.
         public var reason: String
+        /// Why the journal could not be written at the end, if it could not.
+        public var journalFailure: String? = nil
     }
 
     private var engine: ReleaseEngine
@@ -166,7 +168,8 @@ public actor ReleaseRunner {
     }
 
     /// Ends the current wait: the one numbered `token`, or whichever is current when nil (a new
-    /// request). A late wake meant for a wait already over does nothing.
+    /// request). A timer's wake meant for a wait already over does nothing; a request's wake that
+    /// arrives after its request was taken ends the next wait early, costing one loop turn.
     private func wake(_ token: Int?) {
         guard let waiting = wakeUp, token == nil || token == waiting.token else { return }
         wakeUp = nil
@@ -174,6 +177,12 @@ public actor ReleaseRunner {
     }
 
     private func outcome() -> Outcome {
+        var outcome = verdict()
+        outcome.journalFailure = engine.state.journalFailure
+        return outcome
+    }
+
+    private func verdict() -> Outcome {
         let state = engine.state
         switch state.phase {
         case .promoted: return Outcome(verdict: .promoted, weight: state.weight, t: now, reason: state.finalReason ?? "promoted")
@@ -191,9 +200,7 @@ public actor ReleaseRunner {
     }
 
     /// Carries out effects in order. A journal entry that cannot be written withholds the
-    /// promotion it describes (its weight and its step announcement); a rollback goes out anyway.
-    /// A step is announced only when the router took it (its read-back, or a write accepted whose
-    /// read-back failed and the next round settles); a refused one is said as a message instead.
+    /// promotion it describes; a rollback goes out anyway.
     private func carryOut(_ effects: [ReleaseEffect]) async {
         var queue = effects
         var withheld: Int?
@@ -210,10 +217,7 @@ public actor ReleaseRunner {
             case .setWeight(let weight):
                 if weight == withheld { continue }
                 queue += await write(weight)
-                let state = engine.state
-                if weight > 0, state.pending == nil, state.weight != weight { withheld = weight }
             case .announce(let decision):
-                if case .step(_, let to) = decision.kind, to == withheld { continue }
                 outputs.decision(decision)
             case .showMessage(let message):
                 outputs.message(message)
@@ -221,8 +225,11 @@ public actor ReleaseRunner {
         }
     }
 
-    /// One write and its read-back, as engine events. A promotion needs a reading of the router to
-    /// base its `If-Match` on; a rollback is sent unconditionally.
+    /// One write and the reading that settles it, as engine events. A promotion needs a reading of
+    /// the router to base its `If-Match` on; a rollback is sent unconditionally. A write the router
+    /// reported as failed but whose reading shows the weight sent has landed; one whose reading
+    /// failed stays unsettled until the next round's reading — except a rollback, which is then
+    /// treated as refused and sent again at the next round.
     private func write(_ weight: Int) async -> [ReleaseEffect] {
         guard let router else {
             return engine.handle(.routerRejected(weight: weight, message: "no router configured (targets.router.admin)", at: now))
@@ -232,20 +239,26 @@ public actor ReleaseRunner {
             return engine.handle(.routerRejected(
                 weight: weight, message: "the router's weight has not been read yet: no promotion without it", at: now))
         }
+        var failure: String?
         do {
             try await router.set(weight, expecting: weight > 0 ? basis?.generation : nil, by: actor)
         } catch {
-            return engine.handle(.routerRejected(weight: weight, message: error.description, at: now)) + (await readBack(router))
+            failure = error.description
         }
-        return await readBack(router)
-    }
-
-    /// Reads the router right after a write and hands the reading to the engine (a failed read
-    /// leaves the write to be settled by the next round's reading).
-    private func readBack(_ router: any TrafficRouter) async -> [ReleaseEffect] {
         let entry = await router.read()
         outputs.record(RecordLine(t: now, entry: entry))
-        guard case .weight(let weight, let generation) = entry else { return [] }
-        return engine.handle(.routerReadBack(weight: weight, generation: generation, at: now))
+        guard case .weight(let reading, let generation) = entry else {
+            let unread = "the read-back failed" + (entry.failureMessage.map { " (\($0))" } ?? "")
+            if weight == 0 {
+                return engine.handle(.routerRejected(weight: 0, message: [failure, unread].compactMap { $0 }.joined(separator: "; "), at: now))
+            }
+            outputs.message("weight \(weight)% " + (failure.map { "reported as failed (\($0))" } ?? "sent") + " and \(unread): the next reading settles it")
+            return []
+        }
+        var effects: [ReleaseEffect] = []
+        if let failure, reading != weight {
+            effects += engine.handle(.routerRejected(weight: weight, message: failure, at: now))
+        }
+        return effects + engine.handle(.routerReadBack(weight: reading, generation: generation, at: now))
     }
 }

@@ -26,6 +26,7 @@ public final class ScriptedRouter: TrafficRouter, @unchecked Sendable {
     private var inFlight = 0
     private var mostInFlight = 0
     private var readFailure: String?
+    private var failureAfterApplying: String?
 
     /// A router at `weight`.
     public init(weight: Int = 0) {
@@ -43,6 +44,9 @@ public final class ScriptedRouter: TrafficRouter, @unchecked Sendable {
     public func refuseWrites(_ message: String?) { lock.withLock { refusal = message } }
     /// Accepts writes and keeps the old weight (an engine that ignores a value).
     public func ignoreWrites(_ ignore: Bool) { lock.withLock { ignoring = ignore } }
+    /// Applies the next write, then reports it failed with `message` (a proxy timing out after the
+    /// router took the change).
+    public func failAfterApplying(_ message: String) { lock.withLock { failureAfterApplying = message } }
     /// Fails reads with `message` (nil: answer again).
     public func failReads(_ message: String?) { lock.withLock { readFailure = message } }
     /// Someone else sets `weight` now (a new generation).
@@ -107,6 +111,10 @@ public final class ScriptedRouter: TrafficRouter, @unchecked Sendable {
             if !ignoring {
                 weightValue = weight
                 generationValue += 1
+            }
+            if let failure = failureAfterApplying {
+                failureAfterApplying = nil
+                return .failed(failure)
             }
             return nil
         }

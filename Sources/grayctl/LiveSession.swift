@@ -188,8 +188,12 @@ struct LiveSession {
             line += "grayctl demo: stopping the fleet (its logs stay in \(journal.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().path } ?? "the temporary folder"))\n"
         } else if mode.drives, outcome.verdict == .rollbackUnconfirmed {
             line += "grayctl: ROLLBACK NOT CONFIRMED: the router did not read back 0%, so the canary may still get traffic. "
-                + "Set the router to 0% by hand, or run grayctl release again: when its journal"
-                + (journal.map { " (\($0.path))" } ?? "") + " holds the rollback (it does unless a journal write failed, shouted above), it sends 0% again.\n"
+            if let failure = outcome.journalFailure {
+                line += "The journal could not be written (\(failure)), so a new run may not know: set the router to 0% by hand.\n"
+            } else {
+                line += "Set the router to 0% by hand, or run grayctl release again: its journal"
+                    + (journal.map { " (\($0.path))" } ?? "") + " holds the rollback, and it sends 0% again.\n"
+            }
         } else if mode.drives, outcome.verdict == .inProgress, outcome.weight > 0 {
             line += "grayctl: the release is still in flight at \(outcome.weight)%: the router keeps that weight. "
                 + (journal.map { "Its journal is \($0.path); run again with --resume to continue or --new-release to start over.\n" } ?? "\n")

@@ -85,9 +85,7 @@ enum ReleaseSetup {
             if adopt { InputFiles.note("--adopt: the router reads 0%: nothing to adopt, starting from 0%") }
             return .fresh
         case let entry:
-            let reason: String
-            if case .error(_, _, let message) = entry { reason = message } else { reason = "no weight in the answer" }
-            InputFiles.warn("the router's weight could not be read (\(reason)): no promotion until it can be")
+            InputFiles.warn("the router's weight could not be read (\(entry.failureMessage ?? "no weight in the answer")): no promotion until it can be")
             return .fresh
         }
     }

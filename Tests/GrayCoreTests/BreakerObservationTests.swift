@@ -24,7 +24,7 @@ struct BreakerObservationTests {
 
     @Test("a canary whose breakers are not observed is released on the other gates, and the gate says so")
     func notObserved() throws {
-        let engine = Self.release(seconds: 200) { _ in .breakersNotObserved(.canary, reason: "targets.canary.breakers: none") }
+        let engine = Self.release(seconds: 200) { _ in .breakersNotObserved(.canary, reason: "targets.canary.breakers: none", configured: true) }
         #expect(engine.state.phase == .promoted)
         let gate = try #require(engine.state.report.result(.breakers))
         #expect(gate.verdict == .pass && gate.reason == "canary breakers not observed (targets.canary.breakers: none): the other gates judge")
@@ -37,20 +37,52 @@ struct BreakerObservationTests {
         #expect(engine.state.holdReason == "no breaker data from the canary yet (last error: http://c/admin/breakers: HTTP 404)")
     }
 
-    @Test("an open breaker in a gauge still trips when /admin/breakers is not there")
-    func gaugeBesideNotObserved() {
+    @Test("a 404 at /admin/breakers counts as 'none' only while the canary's metrics are read; an open gauge still trips")
+    func notFoundNeedsFreshMetrics() throws {
+        let evaluator = GateEvaluator(settings: GateSettings())
         var fleet = FleetState(names: MetricNames(), failureCodes: .defaults, keep: 30)
-        fleet.apply(.breakersNotObserved(.canary, reason: "404"), at: 1)
-        fleet.apply(.metrics(.canary, Exposition(samples: [Sample(name: "circuit_breaker_state", labels: [Label("name", "db")], value: 2)])), at: 1)
+        fleet.apply(.breakersNotObserved(.canary, reason: "http://c/admin/breakers answers 404", configured: false), at: 1)
+        let unknown = try #require(evaluator.evaluate(fleet, now: 1).result(.breakers))
+        #expect(unknown.verdict == .hold, "no metrics read yet: a gauge may exist")
+        #expect(unknown.reason == "canary breakers unknown: http://c/admin/breakers answers 404, and the canary's metrics (where a breaker gauge would be) not read yet")
+        fleet.apply(.metrics(.canary, Exposition(samples: [Sample(name: "grpc_server_handled_total", labels: [Label("grpc_code", "OK")], value: 1)])), at: 2)
+        fleet.apply(.breakersNotObserved(.canary, reason: "http://c/admin/breakers answers 404", configured: false), at: 2)
+        #expect(evaluator.evaluate(fleet, now: 2).result(.breakers)?.verdict == .pass)
+        #expect(evaluator.evaluate(fleet, now: 9).result(.breakers)?.verdict == .hold, "metrics stale: the gauge is unknown again")
+        fleet.apply(.metrics(.canary, Exposition(samples: [Sample(name: "circuit_breaker_state", labels: [Label("name", "db")], value: 2)])), at: 10)
+        fleet.apply(.breakersNotObserved(.canary, reason: "http://c/admin/breakers answers 404", configured: false), at: 10)
+        #expect(evaluator.evaluate(fleet, now: 10).result(.breakers)?.verdict == .trip)
+    }
+
+    @Test("breakers that were read once going 404 later is a failure, not 'none'")
+    func goneAfterSeen() throws {
+        var fleet = FleetState(names: MetricNames(), failureCodes: .defaults, keep: 30)
+        fleet.apply(.breakers(.canary, ReleaseHarness.closedBreaker), at: 1)
+        fleet.apply(.metrics(.canary, Exposition(samples: [])), at: 20)
+        fleet.apply(.breakersNotObserved(.canary, reason: "http://c/admin/breakers answers 404", configured: false), at: 20)
+        let gate = try #require(GateEvaluator(settings: GateSettings()).evaluate(fleet, now: 20).result(.breakers))
+        #expect(gate.verdict == .hold && gate.reason == "canary breakers not read for 19 s", "\(gate.reason)")
+        #expect(fleet.failures[.canary]?["breakers"]?.message == "http://c/admin/breakers answers 404, after breakers were read")
+    }
+
+    @Test("a service's own breakers answer cannot claim 'not observed': an open breaker beside such a field still trips")
+    func notSpoofable() throws {
+        let body = try JSONParser.parse(#"{"breakers":[{"name":"db","method":"/x","state":"open"}],"not_observed":"none here"}"#)
+        let observation = try #require(RecordEntry.breakers(.canary, body: body).observation())
+        var fleet = FleetState(names: MetricNames(), failureCodes: .defaults, keep: 30)
+        fleet.apply(observation, at: 1)
         #expect(GateEvaluator(settings: GateSettings()).evaluate(fleet, now: 1).result(.breakers)?.verdict == .trip)
     }
 
-    @Test("'not observed' is recorded and replays as such")
-    func recorded() {
-        let entry = RecordEntry.breakersNotObserved(.canary, reason: "targets.canary.breakers: none")
-        #expect(entry.observation() == .breakersNotObserved(.canary, reason: "targets.canary.breakers: none"))
-        let line = RecordingWriter.line(RecordLine(t: 1, entry: entry))
-        #expect(line.contains(#""not_observed":"targets.canary.breakers: none""#), "\(line)")
+    @Test("'not observed' is recorded as grayctl's own line and replays as such")
+    func recorded() throws {
+        let entry = RecordEntry.breakersNotObserved(.canary, reason: "targets.canary.breakers: none", configured: true)
+        let text = RecordingWriter.headerLine(RecordingHeader(started: "2026-12-02T00:00:00Z", service: "s", targets: [:]))
+            + RecordingWriter.line(RecordLine(t: 1, entry: entry))
+        #expect(text.contains(#""kind":"breakers_not_observed""#), "\(text)")
+        let read = try RecordingReader.read(text)
+        #expect(read.lines.map(\.entry) == [entry])
+        #expect(entry.observation() == .breakersNotObserved(.canary, reason: "targets.canary.breakers: none", configured: true))
     }
 
     @Test("targets.<version>.breakers is read and checked", arguments: BreakerSource.allCases)

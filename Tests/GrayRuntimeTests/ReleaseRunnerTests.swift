@@ -47,9 +47,9 @@ struct ReleaseRunnerTests {
                 outputs: outputs.runnerOutputs, interval: plan.interval, actor: "test")
         }
 
-        /// Runs the loop in the background (at most 20 s).
+        /// Runs the loop in the background (at most 60 s: a bound, not a timing).
         func start() -> Task<ReleaseRunner.Outcome, Never> {
-            Task { await runner.run(maxDuration: 20) }
+            Task { await runner.run(maxDuration: 60) }
         }
 
         /// Once the release stepped to 5%, the router refuses every write with `message` and the
@@ -62,9 +62,9 @@ struct ReleaseRunnerTests {
         }
     }
 
-    /// Waits (at most 10 s, in 10 ms steps) until `condition` holds.
+    /// Waits (at most 30 s, in 10 ms steps) until `condition` holds.
     static func eventually(_ what: Comment, _ condition: () async -> Bool) async {
-        for _ in 0..<1000 {
+        for _ in 0..<3000 {
             if await condition() { return }
             try? await Task.sleep(for: .milliseconds(10))
         }
@@ -181,10 +181,35 @@ struct ReleaseRunnerTests {
         try await Task.sleep(for: .milliseconds(150))
         #expect(await rig.runner.state.pending?.weight == 5, "sent, not confirmed")
         #expect(await rig.runner.state.weight == 0)
+        #expect(rig.outputs.decisions.allSatisfy { if case .step = $0.kind { return false } else { return true } }, "not announced before it is confirmed")
         rig.router.failReads(nil)
         await Self.eventually("confirmed by the next reading") { await rig.runner.state.weight == 5 }
         #expect(rig.router.writes.count == 1, "not sent twice: \(rig.outputs.messages)")
         #expect(rig.outputs.decisions.contains { $0.kind == .step(from: 0, to: 5) })
+        task.cancel()
+        _ = await task.value
+    }
+
+    @Test("operator requests reach the engine in the order they were made")
+    func requestOrder() async throws {
+        let rig = Rig(autoAdvance: false)
+        let task = rig.start()
+        for action in [OperatorAction.pause, .resume, .pause, .toggleAutoAdvance, .resume] { rig.runner.request(action, by: "ana") }
+        await Self.eventually("five requests journalled") { rig.journal.entries.count == 5 }
+        #expect(rig.journal.entries.map(\.action) == ["pause", "resume", "pause", "toggle_auto", "resume"])
+        task.cancel()
+        _ = await task.value
+    }
+
+    @Test("a write reported as failed whose reading shows the weight sent has landed: the step counts, nothing is journalled as failed")
+    func failedWriteThatLanded() async throws {
+        let rig = Rig()
+        rig.router.failAfterApplying("HTTP 504 from a proxy in front of the router")
+        let task = rig.start()
+        await Self.eventually("stepped to 5%") { await rig.runner.state.weight == 5 }
+        #expect(!rig.journal.entries.contains { $0.action == "promote_failed" })
+        #expect(rig.outputs.decisions.contains { $0.kind == .step(from: 0, to: 5) })
+        #expect(await !rig.runner.state.paused, "not mistaken for a change made by someone else")
         task.cancel()
         _ = await task.value
     }

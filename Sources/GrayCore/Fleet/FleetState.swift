@@ -24,6 +24,8 @@ public struct FleetState: Sendable {
         public var readAt: Double
         /// Why the target's breakers are not observed, when they are not.
         public var notObserved: String?
+        /// Whether the config says so (`breakers: none`), rather than a 404 (`auto`).
+        public var notObservedByConfig = false
     }
 
     /// The router's weight as last read back.
@@ -65,6 +67,8 @@ public struct FleetState: Sendable {
     public private(set) var failures: [Target: [String: FailureView]] = [:]
     /// Time of the first observation.
     public private(set) var firstObservationAt: Double?
+    /// Targets that have reported at least one breaker: a later 404 is then a failure.
+    private var breakersSeen: Set<Target> = []
 
     /// Creates an empty fleet view that keeps `keep` seconds of traffic history.
     public init(names: MetricNames, failureCodes: FailureCodes, keep: Double) {
@@ -92,8 +96,14 @@ public struct FleetState: Sendable {
             health[target]?.latency = latency
         case .breakers(let target, let list):
             breakers[target] = BreakersView(breakers: list, readAt: time)
-        case .breakersNotObserved(let target, let reason):
-            breakers[target] = BreakersView(breakers: [], readAt: time, notObserved: reason)
+            if !list.isEmpty { breakersSeen.insert(target) }
+        case .breakersNotObserved(let target, let reason, let configured):
+            if !configured, breakersSeen.contains(target) {
+                // Breakers were read before: their endpoint going missing is a failure, not "none".
+                failures[target, default: [:]]["breakers"] = FailureView(message: "\(reason), after breakers were read", at: time)
+            } else {
+                breakers[target] = BreakersView(breakers: [], readAt: time, notObserved: reason, notObservedByConfig: configured)
+            }
         case .weight(let weight, let generation):
             routerWeight = WeightView(weight: weight, generation: generation, readAt: time)
         case .failed(let target, let endpoint, let message):

@@ -7,8 +7,10 @@ public enum Observation: Equatable, Sendable {
     case health(Target, HealthStatus, latency: Double? = nil)
     /// A read of `/admin/breakers`.
     case breakers(Target, [BreakerStatus])
-    /// The target's breakers are not observed (it has none, or is configured so), and why.
-    case breakersNotObserved(Target, reason: String)
+    /// The target's breakers are not observed, and why: `configured` when the config says the
+    /// service has none (`breakers: none`), else because its admin port answered 404 at
+    /// `/admin/breakers` (`auto`; a breaker gauge in its metrics may still say more).
+    case breakersNotObserved(Target, reason: String, configured: Bool)
     /// The router's canary weight as read back.
     case weight(Int, generation: String?)
     /// A failed observation: `endpoint` is `metrics`, `health`, `breakers` or `weight`.

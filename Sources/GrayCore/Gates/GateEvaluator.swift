@@ -93,6 +93,15 @@ public struct GateEvaluator: Sendable {
             return GateResult(.breakers, .hold, "canary breakers not read for \(Format.seconds(age))")
         }
         if let reason = view.notObserved {
+            // A 404 says nothing of a breaker gauge: it counts as "none" only while the canary's own
+            // metrics, where a gauge would be, are read and carry none.
+            let scrapeAge = fleet.lastGoodScrape(target: .canary).map { now - $0 }
+            guard view.notObservedByConfig || scrapeAge.map({ $0 <= settings.staleHold }) == true else {
+                let why = scrapeAge.map { "not read for \(Format.seconds($0))" } ?? "not read yet"
+                return GateResult(
+                    .breakers, .hold,
+                    "canary breakers unknown: \(reason), and the canary's metrics (where a breaker gauge would be) \(why)")
+            }
             return GateResult(.breakers, .pass, "canary breakers not observed (\(reason)): the other gates judge")
         }
         return breakerSummary(

@@ -4,9 +4,11 @@ public enum RecordEntry: Equatable, Sendable {
     case metrics(Target, body: String)
     /// A gRPC health answer and, on live runs, how long the check took (seconds).
     case health(Target, HealthStatus, latency: Double? = nil)
-    /// A `/admin/breakers` read: the JSON document as served (or, from grayctl itself,
-    /// `{"breakers":[],"not_observed":REASON}` for a target whose breakers are not observed).
+    /// A `/admin/breakers` read: the JSON document as served.
     case breakers(Target, body: JSONValue)
+    /// grayctl's own note that a target's breakers are not observed (see
+    /// ``Observation/breakersNotObserved(_:reason:configured:)``); never from a service's answer.
+    case breakersNotObserved(Target, reason: String, configured: Bool)
     /// The router's canary weight as read back.
     case weight(Int, generation: String?)
     /// A failed observation.
@@ -26,8 +28,9 @@ public enum RecordEntry: Equatable, Sendable {
             }
         case .health(let target, let status, let latency):
             return .health(target, status, latency: latency)
+        case .breakersNotObserved(let target, let reason, let configured):
+            return .breakersNotObserved(target, reason: reason, configured: configured)
         case .breakers(let target, let body):
-            if let reason = body["not_observed"]?.string { return .breakersNotObserved(target, reason: reason) }
             do {
                 return .breakers(target, try BreakersDecoder.decode(body))
             } catch {
@@ -95,8 +98,9 @@ public struct Recording: Equatable, Sendable {
 }
 
 extension RecordEntry {
-    /// The entry saying `target`'s breakers are not observed, and why.
-    public static func breakersNotObserved(_ target: Target, reason: String) -> RecordEntry {
-        .breakers(target, body: .object(["breakers": .array([]), "not_observed": .string(reason)]))
+    /// The message of an `error` entry; nil for any other.
+    public var failureMessage: String? {
+        if case .error(_, _, let message) = self { return message }
+        return nil
     }
 }

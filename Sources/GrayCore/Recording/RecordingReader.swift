@@ -127,6 +127,8 @@ public enum RecordingReader {
                 throw .badField(line: line, field: "body", expected: "the /admin/breakers JSON object")
             }
             return .breakers(try target(), body: body)
+        case "breakers_not_observed":
+            return .breakersNotObserved(try target(), reason: try string("reason"), configured: value["configured"]?.bool ?? false)
         case "weight":
             let generation: String?
             switch value["generation"] {

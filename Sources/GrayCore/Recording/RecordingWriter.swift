@@ -25,6 +25,11 @@ public enum RecordingWriter {
             if let latency { object["latency_ms"] = .number((latency * 1000 * 10).rounded() / 10) }
         case .breakers(let target, let body):
             object = ["kind": .string("breakers"), "target": .string(target.rawValue), "body": body]
+        case .breakersNotObserved(let target, let reason, let configured):
+            object = [
+                "kind": .string("breakers_not_observed"), "target": .string(target.rawValue), "reason": .string(reason),
+                "configured": .bool(configured),
+            ]
         case .weight(let weight, let generation):
             object = ["kind": .string("weight"), "weight": .number(Double(weight))]
             if let generation { object["generation"] = .string(generation) }

@@ -15,7 +15,7 @@
 /// - A weight the router reads that grayctl did not set is adopted as the current step and pauses
 ///   the release (gates still roll back).
 /// - Weight changes are journalled before they are sent; a promotion whose entry could not be
-///   written is not sent. A step counts once the router's read-back confirms it.
+///   written is not sent. A step counts, and is announced, once the router confirms it.
 public struct ReleaseEngine: Sendable {
     /// The state after the last event.
     public internal(set) var state: ReleaseState
@@ -179,6 +179,7 @@ public struct ReleaseEngine: Sendable {
         let from = state.weight
         let to = plan.steps[index]
         state.pending = (to, index)
+        state.pendingStep = Decision(t: state.now, kind: .step(from: from, to: to), reason: reason, report: state.report)
         state.phase = .progressing
         state.greenSince = nil
         state.holdKey = nil
@@ -186,7 +187,6 @@ public struct ReleaseEngine: Sendable {
         return [
             .appendJournal(JournalEntry(t: state.now, action: "promote", weight: to, by: by, reason: reason)),
             .setWeight(to),
-            .announce(Decision(t: state.now, kind: .step(from: from, to: to), reason: reason, report: state.report)),
         ]
     }
 
@@ -200,6 +200,7 @@ public struct ReleaseEngine: Sendable {
         let from = max(state.pending?.weight ?? state.weight, state.fleet.routerWeight?.weight ?? 0)
         state.phase = .rollingBack
         state.pending = (0, -1)
+        state.pendingStep = nil
         state.finalReason = reason
         state.holdReason = nil
         state.rollbackFailure = nil
@@ -261,12 +262,14 @@ public struct ReleaseEngine: Sendable {
         state.stepIndex = pending.stepIndex
         state.stepStartedAt = state.now
         state.journalFailure = nil
-        return []
+        defer { state.pendingStep = nil }
+        return state.pendingStep.map { [.announce($0)] } ?? []
     }
 
     private mutating func reject(_ weight: Int, message: String) -> [ReleaseEffect] {
         guard let pending = state.pending, pending.weight == weight else { return [] }
         state.pending = nil
+        state.pendingStep = nil
         if state.phase == .rollingBack {
             // Never given up: weight 0 goes out again at the next round (the runtime paces rounds).
             guard message != state.rollbackFailure else { return [] }
@@ -283,11 +286,12 @@ public struct ReleaseEngine: Sendable {
     private mutating func journalFailed(_ entry: JournalEntry, message: String) -> [ReleaseEffect] {
         let shout = message != state.journalFailure
         state.journalFailure = message
-        guard entry.action == "promote", let pending = state.pending, pending.weight == entry.weight else {
+        guard entry.action == "promote", let pending = state.pending, pending.weight == entry.weight, state.phase != .rollingBack else {
             let note = entry.action == "rollback" ? "; the rollback is sent anyway" : ""
             return shout ? [.showMessage("JOURNAL WRITE FAILED (\(message)): \(entry.action) not journalled\(note)")] : []
         }
         state.pending = nil
+        state.pendingStep = nil
         state.phase = state.stepIndex < 0 ? .waiting : .progressing
         state.holdReason = "the journal cannot be written (\(message)): no promotion until it can"
         guard shout else { return [] }

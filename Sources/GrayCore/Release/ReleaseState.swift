@@ -47,6 +47,8 @@ public struct ReleaseState: Sendable {
     public internal(set) var fleet: FleetState
 
     var holdKey: String?
+    /// The step decision of the pending promotion, announced once the router confirms it.
+    var pendingStep: Decision?
 
     init(autoAdvance: Bool, fleet: FleetState) {
         self.autoAdvance = autoAdvance

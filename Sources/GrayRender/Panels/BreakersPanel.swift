@@ -12,8 +12,18 @@ struct BreakersPanel: Widget {
         var row = 0
         var transitions: [(epoch: Double, text: String)] = []
         for target in [Target.canary, .stable] {
-            guard let view = fleet.breakers[target] else {
-                if target == .canary {
+            let gauges = fleet.breakerGauges(of: target).sorted { $0.key < $1.key }
+            guard let view = fleet.breakers[target], view.notObserved == nil || gauges.isEmpty else {
+                for (name, reading) in gauges where row < inner.height {
+                    let state: String
+                    switch reading {
+                    case .state(let known): state = known.rawValue.uppercasedIfOpen
+                    case .unrecognised(let what): state = what
+                    }
+                    screen.put(target.rawValue.rightPadded(to: 7) + name.rightPadded(to: 13) + " " + state + " (gauge)", in: inner, row: row)
+                    row += 1
+                }
+                if gauges.isEmpty, target == .canary {
                     let failure = fleet.failures[target]?["breakers"]
                     screen.put("canary  " + (failure.map { "unreadable: \($0.message)" } ?? "not read yet"), in: inner, row: row, style: Style(.muted))
                     row += 1
