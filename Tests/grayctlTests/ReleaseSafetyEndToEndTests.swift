@@ -6,13 +6,19 @@ import Testing
 /// the gateway reads 0, the journal per router, a closed standard output.
 @Suite("grayctl release --headless: safety against the real gateway", .serialized)
 struct ReleaseSafetyEndToEndTests {
-    @Test("a gateway found at 20% with no journal is refused (naming --adopt); with --adopt a failing canary is rolled back to 0")
-    func routerAboveZeroAtStart() throws {
+    /// A running fleet whose gateway was set to 20% by hand and whose canary fails half its calls.
+    static func fleetAtTwentyPercentFailing() throws -> FleetProcesses {
         let fleet = try FleetProcesses()
-        defer { fleet.stop() }
         try fleet.startFleet(loadSeconds: 40)
         try fleet.post("gateway", "/admin/canary", #"{"weight":20}"#, method: "PUT")
         try fleet.post("canary", "/admin/faults", #"{"error_ratio":0.5}"#)
+        return fleet
+    }
+
+    @Test("a gateway found at 20% with no journal is refused (naming --adopt); with --adopt a failing canary is rolled back to 0")
+    func routerAboveZeroAtStart() throws {
+        let fleet = try Self.fleetAtTwentyPercentFailing()
+        defer { fleet.stop() }
         let refused = try fleet.release()
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("reads canary weight 20% and no journal explains it"), "\(refused.stderr)")
@@ -27,11 +33,8 @@ struct ReleaseSafetyEndToEndTests {
 
     @Test("a rollback the gateway refuses ends in exit 5 ('rollback_unconfirmed'); the next run, from another directory, finds the journal and sends 0 again")
     func unconfirmedRollback() throws {
-        let fleet = try FleetProcesses()
+        let fleet = try Self.fleetAtTwentyPercentFailing()
         defer { fleet.stop() }
-        try fleet.startFleet(loadSeconds: 40)
-        try fleet.post("gateway", "/admin/canary", #"{"weight":20}"#, method: "PUT")
-        try fleet.post("canary", "/admin/faults", #"{"error_ratio":0.5}"#)
         let state = fleet.folder.appendingPathComponent("state")
         let elsewhere = fleet.folder.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)

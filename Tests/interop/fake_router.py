@@ -13,9 +13,10 @@ with its method, If-Match and whether an Authorization header came (never its va
 """
 import json
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from loopback import serve_until_stdin_closes
 
 MODE = sys.argv[1]
 STATE = {"weight": 5, "generation": 7, "puts": 0}
@@ -65,15 +66,5 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(200, {"weight": STATE["weight"], "generation": STATE["generation"]})
 
 
-def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    print(server.server_address[1], flush=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    done = threading.Event()
-    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
-    done.wait(timeout=60)
-    server.shutdown()
-
-
 if __name__ == "__main__":
-    main()
+    serve_until_stdin_closes(Handler)

@@ -4,9 +4,9 @@
 Usage: metrics_only.py   (prints its port on the first line; exits when stdin closes, 60 s at most)
 GET /metrics answers go-grpc-prometheus counters (CamelCase codes); every other path answers 404.
 """
-import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from loopback import serve_until_stdin_closes
 
 METRICS = """# TYPE grpc_server_handled_total counter
 grpc_server_handled_total{grpc_code="OK",grpc_method="CreateOrder",grpc_service="order.v1.OrderService",grpc_type="unary"} 120
@@ -28,15 +28,5 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
-def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    print(server.server_address[1], flush=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    done = threading.Event()
-    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
-    done.wait(timeout=60)
-    server.shutdown()
-
-
 if __name__ == "__main__":
-    main()
+    serve_until_stdin_closes(Handler)
