@@ -3,16 +3,48 @@ public import GrayProbe
 
 /// One poll round of the fleet: health of both versions, scrapes of router, stable and canary,
 /// both versions' breakers (as `targets.<version>.breakers` says) and the router's weight, all at
-/// once; every failure becomes an `error` entry. Only configured endpoints are polled.
+/// once; every failure becomes an `error` entry. Only configured endpoints are polled. A target
+/// with a Prometheus selector has its metrics read from Prometheus instead of its `/metrics`.
 public struct FleetPoller: FleetObserver {
     private let health: [Target: GRPCHealthClient]
     private let admin: [Target: AdminReader]
     private let breakerSources: [Target: BreakerSource]
+    private let prometheus: PrometheusSource?
+
+    /// A Prometheus server as the metrics source of the targets it has a selector for.
+    public struct PrometheusSource: Sendable {
+        let reader: PrometheusReader
+        let settings: PrometheusSettings
+        let names: MetricNames
+        let window: Int
+
+        /// Reads `settings`' selectors through `reader`, the series of `names`, over the last
+        /// `window` seconds (a series without a sample in it is stale).
+        public init(reader: PrometheusReader, settings: PrometheusSettings, names: MetricNames, window: Int) {
+            self.reader = reader
+            self.settings = settings
+            self.names = names
+            self.window = window
+        }
+
+        /// One read of `target`'s series; nil when it has no selector.
+        func read(_ target: Target) -> (@Sendable () async -> RecordEntry)? {
+            guard let selector = settings.selectors[target] else { return nil }
+            let families = target == .router
+                ? [names.clientHandled, names.clientLatency + "_bucket"]
+                : [names.serverHandled, names.serverLatency + "_bucket", names.breakerState]
+            let (reader, window, bound) = (reader, window, settings.maxSeries)
+            return { await reader.metrics(target, selector: selector, names: families, window: window, maxSeries: bound) }
+        }
+    }
     private let router: (any TrafficRouter)?
     private let healthDeadline: Double
 
     /// Creates a poller from the configured targets.
-    public init(targets: [Target: TargetEndpoints], router: (any TrafficRouter)?, tls: ProbeTLS?, timeout: Double) {
+    public init(
+        targets: [Target: TargetEndpoints], router: (any TrafficRouter)?, tls: ProbeTLS?, timeout: Double,
+        prometheus: PrometheusSource? = nil
+    ) {
         var health: [Target: GRPCHealthClient] = [:]
         var admin: [Target: AdminReader] = [:]
         for (target, endpoints) in targets {
@@ -22,6 +54,7 @@ public struct FleetPoller: FleetObserver {
         self.health = health
         self.admin = admin
         self.breakerSources = targets.mapValues(\.breakers)
+        self.prometheus = prometheus
         self.router = router
         self.healthDeadline = timeout
     }
@@ -38,7 +71,10 @@ public struct FleetPoller: FleetObserver {
                 }
             }
             for target in Target.allCases {
-                if let reader = admin[target] {
+                if let read = prometheus?.read(target) {
+                    group.addTask { [order] in (order, await read()) }
+                    order += 1
+                } else if let reader = admin[target] {
                     group.addTask { [order] in (order, await reader.metrics()) }
                     order += 1
                 }

@@ -39,7 +39,9 @@ struct LiveSession {
 
     func run() async throws -> Never {
         let reader = router ?? configuration.targets[.router]?.admin.map { GatewayRouter(baseURL: $0, token: nil, tls: options.tls ?? ProbeTLS()) }
-        let poller = FleetPoller(targets: configuration.targets, router: reader, tls: options.tls, timeout: min(1, configuration.plan.interval))
+        let poller = FleetPoller(
+            targets: configuration.targets, router: reader, tls: options.tls, timeout: min(1, configuration.plan.interval),
+            prometheus: try prometheusSource())
         let recorder = try options.recordPath.map { try RecordingFile(path: $0, configuration: configuration) }
         let engine = ReleaseEngine(
             plan: configuration.plan, gates: configuration.gates, metrics: configuration.metrics,
@@ -136,6 +138,20 @@ struct LiveSession {
         withExtendedLifetime(signals) {}
         report(outcome)
         return outcome
+    }
+
+    /// The Prometheus server as metrics source, when `metrics.source` says so; its token file is
+    /// read now (never printed).
+    private func prometheusSource() throws -> FleetPoller.PrometheusSource? {
+        guard configuration.metricsSource == .prometheus, let settings = configuration.prometheus else { return nil }
+        let token = try settings.bearerTokenFile.map { file in
+            try InputFiles.read(file, what: "prometheus.bearer_token_file").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let reader = PrometheusReader(
+            baseURL: settings.url, token: token, tls: ProbeTLS(caFile: settings.caFile), timeout: min(1, configuration.plan.interval))
+        return FleetPoller.PrometheusSource(
+            reader: reader, settings: settings, names: configuration.metrics,
+            window: Int(configuration.gates.staleHold.rounded(.up)))
     }
 
     /// Hands the engine how the release begins, before the first poll.

@@ -28,6 +28,8 @@ struct ConfigLoaderTests {
         #expect(config.failureCodes.codes == [.unavailable, .internal, .deadlineExceeded])
         #expect(config.metrics.clientHandled == "envoy_cluster_grpc_total" && config.metrics.upstreamLabel == "envoy_cluster_name")
         #expect(config.metrics.upstreamValues == [.stable: "orders-v1", .canary: "orders-v2"])
+        #expect(config.metricsSource == .prometheus && config.prometheus?.maxSeries == 500)
+        #expect(config.prometheus?.selectors[.router] == #"{job="gateway"}"#)
     }
 
     @Test("an unknown key names itself, its line and what is known there")
@@ -90,6 +92,42 @@ struct ConfigLoaderTests {
     func upstreamValues() throws {
         let config = try ConfigLoader.load("metrics:\n  upstream_stable: orders-v1\n  upstream_canary: orders-v2\n")
         #expect(config.metrics.upstreamValues == [.stable: "orders-v1", .canary: "orders-v2"])
+    }
+
+    @Test("metrics.source: prometheus reads the server, its token and CA files, the series bound and a selector per target")
+    func prometheus() throws {
+        let config = try ConfigLoader.load("""
+            metrics: {source: prometheus}
+            prometheus:
+              url: https://prometheus.monitoring:9090
+              bearer_token_file: /var/run/secrets/token
+              ca_file: /etc/ssl/prometheus-ca.pem
+              max_series: 500
+              selectors:
+                canary: '{job="order-service",version="v2"}'
+                stable: '{pod=~"orders-stable-.*"}'
+            """)
+        #expect(config.metricsSource == .prometheus)
+        let prometheus = try #require(config.prometheus)
+        #expect(prometheus.url == "https://prometheus.monitoring:9090" && prometheus.maxSeries == 500)
+        #expect(prometheus.bearerTokenFile == "/var/run/secrets/token" && prometheus.caFile == "/etc/ssl/prometheus-ca.pem")
+        #expect(prometheus.selectors == [.canary: #"{job="order-service",version="v2"}"#, .stable: #"{pod=~"orders-stable-.*"}"#])
+    }
+
+    @Test("a Prometheus source without what it needs names the key", arguments: [
+        ("metrics: {source: prometheus}\n", "line 1: prometheus.selectors.canary: expected a label selector for the canary's series, as metrics.source is prometheus, found nothing"),
+        ("metrics: {source: graphite}\n", "line 1: metrics.source: expected one of scrape, prometheus, found \"graphite\""),
+        ("prometheus: {selectors: {canary: '{a=\"b\"}'}}\n", "line 1: prometheus.url: expected the server's URL (http:// or https://), found a mapping"),
+        ("prometheus:\n  url: http://p:9090\n  selectors: {canary: 'job=\"x\"'}\n", "line 3: prometheus.selectors.canary: expected a label selector in braces such as {job=\"order-service\",version=\"v2\"}, found \"job=\"x\"\""),
+        ("prometheus:\n  url: http://p:9090\n  max_series: 0\n", "line 3: prometheus.max_series: expected an integer ≥ 1, found \"0\""),
+    ] as [(String, String)])
+    func prometheusErrors(yaml: String, message: String) {
+        do {
+            _ = try ConfigLoader.load(yaml)
+            Issue.record("accepted: \(yaml)")
+        } catch {
+            #expect(error.description == message)
+        }
     }
 
     @Test("YAML syntax errors give line and column")

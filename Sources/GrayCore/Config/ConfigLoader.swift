@@ -17,12 +17,18 @@ public enum ConfigLoader {
         }
         var config = GrayConfig()
         guard let root else { return config }
-        let top = try Section(root, path: "", known: ["service", "targets", "plan", "gates", "metrics"])
+        let top = try Section(root, path: "", known: ["service", "targets", "plan", "gates", "metrics", "prometheus"])
         if let node = top["service"] { config.service = try node.string("service") }
         if let node = top["targets"] { config.targets = try targets(node) }
         if let node = top["plan"] { config.plan = try plan(node) }
         if let node = top["gates"] { try gates(node, into: &config) }
-        if let node = top["metrics"] { config.metrics = try metrics(node) }
+        if let node = top["metrics"] { (config.metrics, config.metricsSource) = try metrics(node) }
+        if let node = top["prometheus"] { config.prometheus = try prometheus(node) }
+        if config.metricsSource == .prometheus, config.prometheus?.selectors[.canary] == nil {
+            throw .invalidValue(
+                key: "prometheus.selectors.canary", line: top["prometheus"].map { $0.line } ?? top["metrics"]?.line ?? 1,
+                expected: "a label selector for the canary's series, as metrics.source is prometheus", found: "nothing")
+        }
         try checkStaleHold(config, top: top)
         return config
     }
@@ -203,15 +209,53 @@ public enum ConfigLoader {
         config.gates = gates
     }
 
-    private static func metrics(_ node: Node) throws(ConfigError) -> MetricNames {
+    private static func prometheus(_ node: Node) throws(ConfigError) -> PrometheusSettings {
+        let section = try Section(node, path: "prometheus", known: ["url", "bearer_token_file", "ca_file", "max_series", "selectors"])
+        guard let urlNode = section["url"] else {
+            throw node.invalid("prometheus.url", expected: "the server's URL (http:// or https://)")
+        }
+        let url = try urlNode.string("prometheus.url")
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 else {
+            throw urlNode.invalid("prometheus.url", expected: "an http:// or https:// URL")
+        }
+        var settings = PrometheusSettings(url: url)
+        if let file = section["bearer_token_file"] { settings.bearerTokenFile = try file.string("prometheus.bearer_token_file") }
+        if let file = section["ca_file"] { settings.caFile = try file.string("prometheus.ca_file") }
+        if let bound = section["max_series"] {
+            settings.maxSeries = try bound.integer("prometheus.max_series")
+            guard settings.maxSeries >= 1 else { throw bound.invalid("prometheus.max_series", expected: "an integer ≥ 1") }
+        }
+        if let selectors = section["selectors"] {
+            let fields = try Section(selectors, path: "prometheus.selectors", known: Target.allCases.map(\.rawValue))
+            for target in Target.allCases {
+                guard let selector = fields[target.rawValue] else { continue }
+                let key = "prometheus.selectors.\(target.rawValue)"
+                let text = try selector.string(key).trimmingCharacters(in: " ")
+                guard text.hasPrefix("{"), text.hasSuffix("}"), text.count >= 2 else {
+                    throw selector.invalid(key, expected: "a label selector in braces such as {job=\"order-service\",version=\"v2\"}")
+                }
+                settings.selectors[target] = text
+            }
+        }
+        return settings
+    }
+
+    private static func metrics(_ node: Node) throws(ConfigError) -> (MetricNames, MetricsSource) {
         let keys: [(String, WritableKeyPath<MetricNames, String>)] = [
             ("server_handled", \.serverHandled), ("server_latency", \.serverLatency),
             ("client_handled", \.clientHandled), ("client_latency", \.clientLatency), ("code_label", \.codeLabel),
             ("upstream_label", \.upstreamLabel), ("breaker_state", \.breakerState),
         ]
         let upstreamKeys: [(String, Version)] = [("upstream_stable", .stable), ("upstream_canary", .canary)]
-        let section = try Section(node, path: "metrics", known: keys.map(\.0) + upstreamKeys.map(\.0))
+        let section = try Section(node, path: "metrics", known: keys.map(\.0) + upstreamKeys.map(\.0) + ["source"])
         var names = MetricNames()
+        var source = MetricsSource.scrape
+        if let node = section["source"] {
+            guard let value = MetricsSource(rawValue: try node.string("metrics.source")) else {
+                throw node.invalid("metrics.source", expected: "one of \(MetricsSource.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            source = value
+        }
         for (key, version) in upstreamKeys {
             guard let node = section[key] else { continue }
             names.upstreamValues[version] = try node.string("metrics.\(key)")
@@ -234,7 +278,7 @@ public enum ConfigLoader {
             }
             names[keyPath: path] = value
         }
-        return names
+        return (names, source)
     }
 }
 

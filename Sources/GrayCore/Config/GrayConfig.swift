@@ -12,6 +12,10 @@ public struct GrayConfig: Equatable, Sendable {
     public var failureCodes = FailureCodes.defaults
     /// Metric and label names.
     public var metrics = MetricNames()
+    /// Where metrics are read from (`metrics.source`).
+    public var metricsSource = MetricsSource.scrape
+    /// The Prometheus server, when `metrics.source` is `prometheus`.
+    public var prometheus: PrometheusSettings?
 
     /// The defaults.
     public init() {}
@@ -54,4 +58,32 @@ public enum BreakerSource: String, Equatable, Sendable, CaseIterable {
     case gauge
     /// The service has no breakers: not observed, never read.
     case none
+}
+
+/// Where grayctl reads the versions' (and the router's) metrics.
+public enum MetricsSource: String, Equatable, Sendable, CaseIterable {
+    /// Each target's admin `/metrics`, scraped every round.
+    case scrape
+    /// A Prometheus server's raw series, per target selector (see ``PrometheusSettings``).
+    case prometheus
+}
+
+/// A Prometheus server as the metrics source (`prometheus:` in `grayctl.yaml`).
+public struct PrometheusSettings: Equatable, Sendable {
+    /// Base URL of the server's HTTP API.
+    public var url: String
+    /// File holding a bearer token (read at start, never printed).
+    public var bearerTokenFile: String?
+    /// CA bundle to verify the server (PEM).
+    public var caFile: String?
+    /// The most series one selector may return; more is an error naming it.
+    public var maxSeries = 1000
+    /// Label selector per target (`{job="order-service",version="v2"}`); a target without one is
+    /// scraped directly (a canary scraped fast beside a fleet read through Prometheus).
+    public var selectors: [Target: String] = [:]
+
+    /// Settings for the server at `url`.
+    public init(url: String) {
+        self.url = url
+    }
 }

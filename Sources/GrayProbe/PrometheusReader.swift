@@ -1,0 +1,109 @@
+import Foundation
+public import GrayCore
+
+/// A Prometheus server as a metrics source: the raw series of a label selector, read through the
+/// HTTP API and rebuilt as exposition text with each sample's own timestamp, so the core reads them
+/// exactly as a scrape (same per-series reset-aware counting) and a recording replays them.
+///
+/// Contract: one query per read, a range selector over the last `window` seconds
+/// (`{__name__=~"a|b",SELECTOR}[Ns]`), the newest sample of each series kept — never `rate()` or
+/// `increase()`, which extrapolate to non-integers. A series with no sample in the window is
+/// absent (stale); no series at all, more than `maxSeries`, a failed query or an answer that is
+/// not Prometheus's is an `error` entry with Prometheus's own message. The bearer token is sent as
+/// `Authorization` and appears in no message.
+public struct PrometheusReader: Sendable {
+    private let http: CurlHTTPClient
+    private let baseURL: String
+    private let token: String?
+    private let timeout: Double
+
+    /// A server at `baseURL` (`http://prometheus:9090`); `token` read from a file by the caller.
+    public init(baseURL: String, token: String?, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.http = CurlHTTPClient(tls: tls, label: "grayctl.prometheus")
+        self.token = token
+        self.timeout = timeout
+    }
+
+    /// The series named `names` that `selector` (`{job="orders",version="v2"}`) selects, as one
+    /// `metrics` entry of `target`.
+    public func metrics(_ target: Target, selector: String, names: [String], window: Int, maxSeries: Int) async -> RecordEntry {
+        let inner = selector.trimmingCharacters(in: .whitespaces).dropFirst().dropLast()
+        let matchers = ["__name__=~\"\(names.joined(separator: "|"))\""] + (inner.isEmpty ? [] : [String(inner)])
+        let query = "{\(matchers.joined(separator: ","))}[\(max(1, window))s]"
+        let url = baseURL + "/api/v1/query?query=" + Self.percentEncoded(query)
+        var headers: [(String, String)] = []
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        let shown = baseURL + "/api/v1/query " + selector
+        do {
+            let response = try await http.send(HTTPRequest(url: url, headers: headers, connectTimeout: timeout, timeout: timeout))
+            let series = try Self.decode(response.text, status: response.status, url: shown)
+            guard !series.isEmpty else {
+                return .error(target, endpoint: "metrics", message: "\(shown): no series with a sample in the last \(window) s")
+            }
+            guard series.count <= maxSeries else {
+                return .error(
+                    target, endpoint: "metrics",
+                    message: "\(shown): \(series.count) series, more than prometheus.max_series (\(maxSeries)): narrow the selector")
+            }
+            return .metrics(target, body: series.map(\.line).joined())
+        } catch {
+            return .error(target, endpoint: "metrics", message: error.description)
+        }
+    }
+
+    /// One series of an answer: its exposition line (newest sample, with its timestamp).
+    struct Series {
+        var line: String
+    }
+
+    /// The series of a matrix answer, or Prometheus's own error.
+    static func decode(_ text: String, status: Int, url: String) throws(ProbeError) -> [Series] {
+        guard let document = try? JSONParser.parse(text) else {
+            throw status == 200
+                ? .badResponse(url: url, reason: "not a Prometheus API answer (not JSON)")
+                : .httpStatus(url: url, status: status, body: text)
+        }
+        guard document["status"]?.string == "success" else {
+            let kind = document["errorType"]?.string ?? "error"
+            throw .badResponse(url: url, reason: "Prometheus \(kind) (HTTP \(status)): \(document["error"]?.string ?? text)")
+        }
+        guard let result = document["data"]?["result"]?.array, document["data"]?["resultType"]?.string == "matrix" else {
+            throw .badResponse(url: url, reason: "expected a matrix result from a range selector")
+        }
+        var series: [Series] = []
+        for item in result {
+            guard let labels = item["metric"]?.object, let name = labels["__name__"]?.string,
+                let newest = item["values"]?.array?.last?.array, newest.count == 2,
+                let seconds = newest[0].number, seconds.isFinite, abs(seconds) < 1e12, let value = newest[1].string
+            else {
+                throw .badResponse(url: url, reason: "a series without a name or samples")
+            }
+            let pairs = labels.filter { $0.key != "__name__" }.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\"\(escaped($0.value.string ?? ""))\"" }
+            let milliseconds = Int64((seconds * 1000).rounded())
+            series.append(Series(line: "\(name){\(pairs.joined(separator: ","))} \(value) \(milliseconds)\n"))
+        }
+        return series
+    }
+
+    private static func escaped(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// `text` with every byte but RFC 3986's unreserved ASCII percent-encoded.
+    private static func percentEncoded(_ text: String) -> String {
+        let unreserved = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~".utf8)
+        var out = ""
+        for byte in text.utf8 {
+            if unreserved.contains(byte) {
+                out.append(Character(UnicodeScalar(byte)))
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import GrayCore
+import GrayProbe
+import Testing
+
+/// Debian's real Prometheus server scraping a stand-in instance (`Tests/interop/metrics_only.py`)
+/// every second on 127.0.0.1, read through grayctl's Prometheus reader.
+@Suite("Prometheus as a metrics source, against the real server", .serialized)
+struct PrometheusReaderTests {
+    /// A Prometheus server on a free loopback port, scraping `target` every second as job `orders`
+    /// with `version="v2"`; stopped with ``stop()``.
+    final class Server: @unchecked Sendable {
+        let process = Process()
+        let folder: URL
+        let url: String
+
+        init(scraping target: String) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("grayctl-prom-\(UInt32.random(in: 0...UInt32.max))")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let config = """
+                global: {scrape_interval: 1s, evaluation_interval: 1s}
+                scrape_configs:
+                  - job_name: orders
+                    static_configs:
+                      - targets: ["\(target)"]
+                        labels: {version: "v2"}
+                  - job_name: orders-twin
+                    static_configs:
+                      - targets: ["\(target)"]
+                        labels: {version: "v1"}
+                """
+            try Data(config.utf8).write(to: folder.appendingPathComponent("prometheus.yml"))
+            let port = Int.random(in: 30000...60000)
+            url = "http://127.0.0.1:\(port)"
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
+            process.arguments = [
+                "--config.file=\(folder.appendingPathComponent("prometheus.yml").path)",
+                "--storage.tsdb.path=\(folder.appendingPathComponent("data").path)", "--web.listen-address=127.0.0.1:\(port)",
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+        }
+
+        func stop() {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    static let families = ["grpc_server_handled_total", "grpc_server_handling_seconds_bucket", "circuit_breaker_state"]
+
+    /// Reads `selector` until `accept` takes the entry (at most 30 s, every 250 ms); the last entry.
+    static func read(
+        _ reader: PrometheusReader, _ selector: String, maxSeries: Int = 100, until accept: (RecordEntry) -> Bool
+    ) async -> RecordEntry {
+        var entry = RecordEntry.error(.canary, endpoint: "metrics", message: "not read")
+        for _ in 0..<120 {
+            entry = await reader.metrics(.canary, selector: selector, names: families, window: 5, maxSeries: maxSeries)
+            if accept(entry) { return entry }
+            try? await Task.sleep(for: .milliseconds(250))
+        }
+        return entry
+    }
+
+    static func isMetrics(_ entry: RecordEntry) -> Bool {
+        if case .metrics = entry { return true } else { return false }
+    }
+
+    @Test("raw series with their own sample times; Prometheus's errors, empty selectors, the series bound, a dead target and a dead server")
+    func againstTheRealServer() async throws {
+        let (instance, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/metrics_only.py").path])
+        let server = try Server(scraping: "127.0.0.1:\(port)")
+        defer {
+            instance.stop()
+            server.stop()
+        }
+        let reader = PrometheusReader(baseURL: server.url, token: "prom-secret")
+        let selector = #"{job="orders",version="v2"}"#
+        let entry = await Self.read(reader, selector, until: Self.isMetrics)
+        guard case .metrics(.canary, let body) = entry else {
+            Issue.record("never read: \(entry)")
+            return
+        }
+        let samples = try ExpositionParser.parse(body).samples
+        let ok = try #require(samples.first { $0.label("grpc_code") == "OK" })
+        #expect(ok.name == "grpc_server_handled_total" && ok.value == 120)
+        #expect(ok.label("instance") == "127.0.0.1:\(port)" && ok.label("job") == "orders" && ok.label("version") == "v2")
+        let sampled = Double(try #require(ok.timestampMilliseconds)) / 1000
+        #expect(abs(Date().timeIntervalSince1970 - sampled) < 10, "the sample's own time, from the last scrape")
+        #expect(samples.count == 2, "the two series of the one job, nothing of the twin job: \(body)")
+
+        let bad = await reader.metrics(.canary, selector: #"{job=~"("}"#, names: Self.families, window: 5, maxSeries: 100)
+        #expect(bad.failureMessage?.contains("Prometheus bad_data (HTTP 400)") == true, "\(bad)")
+        let none = await reader.metrics(.canary, selector: #"{job="nothing"}"#, names: Self.families, window: 5, maxSeries: 100)
+        #expect(none.failureMessage?.hasSuffix("/api/v1/query {job=\"nothing\"}: no series with a sample in the last 5 s") == true, "\(none)")
+        let many = await Self.read(reader, #"{job=~"orders.*"}"#, maxSeries: 3) { $0.failureMessage?.contains("more than") == true }
+        #expect(many.failureMessage?.hasSuffix("4 series, more than prometheus.max_series (3): narrow the selector") == true, "\(many)")
+        for text in [bad, none, many].compactMap(\.failureMessage) { #expect(!text.contains("prom-secret")) }
+
+        instance.stop()
+        let stale = await Self.read(reader, selector) { !Self.isMetrics($0) }
+        #expect(stale.failureMessage?.contains("no series with a sample in the last 5 s") == true, "a dead target's series go stale: \(stale)")
+        server.stop()
+        let down = await reader.metrics(.canary, selector: selector, names: Self.families, window: 5, maxSeries: 100)
+        #expect(down.failureMessage?.contains("curl error 7") == true, "\(down)")
+    }
+}
