@@ -39,7 +39,9 @@ public struct PrometheusReader: Sendable {
             let response = try await http.send(HTTPRequest(url: url, headers: headers, connectTimeout: timeout, timeout: timeout))
             let series = try Self.decode(response.text, status: response.status, url: shown)
             guard !series.isEmpty else {
-                return .error(target, endpoint: "metrics", message: "\(shown): no series with a sample in the last \(window) s")
+                return .error(
+                    target, endpoint: "metrics",
+                    message: "\(shown): no series with a sample in the last \(window) s (gates.stale_hold; it must exceed Prometheus's scrape interval)")
             }
             guard series.count <= maxSeries else {
                 return .error(

@@ -94,7 +94,7 @@ struct PrometheusReaderTests {
         let bad = await reader.metrics(.canary, selector: #"{job=~"("}"#, names: Self.families, window: 5, maxSeries: 100)
         #expect(bad.failureMessage?.contains("Prometheus bad_data (HTTP 400)") == true, "\(bad)")
         let none = await reader.metrics(.canary, selector: #"{job="nothing"}"#, names: Self.families, window: 5, maxSeries: 100)
-        #expect(none.failureMessage?.hasSuffix("/api/v1/query {job=\"nothing\"}: no series with a sample in the last 5 s") == true, "\(none)")
+        #expect(none.failureMessage?.contains("/api/v1/query {job=\"nothing\"}: no series with a sample in the last 5 s (gates.stale_hold") == true, "\(none)")
         let many = await Self.read(reader, #"{job=~"orders.*"}"#, maxSeries: 3) { $0.failureMessage?.contains("more than") == true }
         #expect(many.failureMessage?.hasSuffix("4 series, more than prometheus.max_series (3): narrow the selector") == true, "\(many)")
         for text in [bad, none, many].compactMap(\.failureMessage) { #expect(!text.contains("prom-secret")) }
