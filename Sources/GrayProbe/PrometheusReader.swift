@@ -8,9 +8,11 @@ public import GrayCore
 /// Contract: one query per read, a range selector over the last `window` seconds
 /// (`{__name__=~"a|b",SELECTOR}[Ns]`), the newest sample of each series kept — never `rate()` or
 /// `increase()`, which extrapolate to non-integers. A series with no sample in the window is
-/// absent (stale); no series at all, more than `maxSeries`, a failed query or an answer that is
-/// not Prometheus's is an `error` entry with Prometheus's own message. The bearer token is sent as
-/// `Authorization` and appears in no message.
+/// absent; no series at all, more than `maxSeries`, series of more than one `instance` (one instance
+/// per target until versions of many instances are supported), a failed query or an answer that
+/// is not Prometheus's (or carries names or values that are not Prometheus's) is an `error` entry,
+/// with Prometheus's own message where it gave one. The bearer token is sent as `Authorization`
+/// and appears in no message.
 public struct PrometheusReader: Sendable {
     private let http: CurlHTTPClient
     private let baseURL: String
@@ -74,19 +76,42 @@ public struct PrometheusReader: Sendable {
             throw .badResponse(url: url, reason: "expected a matrix result from a range selector")
         }
         var series: [Series] = []
+        var instances: Set<String> = []
         for item in result {
-            guard let labels = item["metric"]?.object, let name = labels["__name__"]?.string,
+            guard let labels = item["metric"]?.object, let name = labels["__name__"]?.string, isName(name),
                 let newest = item["values"]?.array?.last?.array, newest.count == 2,
-                let seconds = newest[0].number, seconds.isFinite, abs(seconds) < 1e12, let value = newest[1].string
+                let seconds = newest[0].number, seconds.isFinite, abs(seconds) < 1e12,
+                let value = newest[1].string, Double(value) != nil
             else {
-                throw .badResponse(url: url, reason: "a series without a name or samples")
+                throw .badResponse(url: url, reason: "a series without a valid name, sample time or value")
             }
-            let pairs = labels.filter { $0.key != "__name__" }.sorted { $0.key < $1.key }
-                .map { "\($0.key)=\"\(escaped($0.value.string ?? ""))\"" }
+            var pairs: [String] = []
+            for (key, text) in labels.sorted(by: { $0.key < $1.key }) where key != "__name__" {
+                guard isName(key), let text = text.string else {
+                    throw .badResponse(url: url, reason: "series \(name): label \(key) is not a name with a string value")
+                }
+                pairs.append("\(key)=\"\(escaped(text))\"")
+            }
+            instances.insert(labels["instance"]?.string ?? "")
             let milliseconds = Int64((seconds * 1000).rounded())
             series.append(Series(line: "\(name){\(pairs.joined(separator: ","))} \(value) \(milliseconds)\n"))
         }
+        // One instance per target until versions of many instances are supported: a series of an
+        // instance missing from an earlier read would count its whole history as new traffic.
+        guard instances.count <= 1 else {
+            throw .badResponse(
+                url: url,
+                reason: "the selector matches \(instances.count) instances (\(instances.sorted().prefix(3).joined(separator: ", "))…): one instance per target is supported for now; narrow it")
+        }
         return series
+    }
+
+    /// A Prometheus metric or label name in the classic character set.
+    private static func isName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy {
+            $0 == "_" || $0 == ":" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+        }
     }
 
     private static func escaped(_ value: String) -> String {

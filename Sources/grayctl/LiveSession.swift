@@ -151,7 +151,7 @@ struct LiveSession {
             baseURL: settings.url, token: token, tls: ProbeTLS(caFile: settings.caFile), timeout: min(1, configuration.plan.interval))
         return FleetPoller.PrometheusSource(
             reader: reader, settings: settings, names: configuration.metrics,
-            window: Int(configuration.gates.staleHold.rounded(.up)))
+            window: Int(min(configuration.gates.staleHold, 86_400).rounded(.up)))
     }
 
     /// Hands the engine how the release begins, before the first poll.

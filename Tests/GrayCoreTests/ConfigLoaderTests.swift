@@ -120,6 +120,8 @@ struct ConfigLoaderTests {
         ("prometheus: {selectors: {canary: '{a=\"b\"}'}}\n", "line 1: prometheus.url: expected the server's URL (http:// or https://), found a mapping"),
         ("prometheus:\n  url: http://p:9090\n  selectors: {canary: 'job=\"x\"'}\n", "line 3: prometheus.selectors.canary: expected a label selector in braces such as {job=\"order-service\",version=\"v2\"}, found \"job=\"x\"\""),
         ("prometheus:\n  url: http://p:9090\n  max_series: 0\n", "line 3: prometheus.max_series: expected an integer ≥ 1, found \"0\""),
+        ("prometheus:\n  url: http://p:9090\n  selectors: {canary: '{}'}\n", "line 3: prometheus.selectors.canary: expected a label selector in braces such as {job=\"order-service\",version=\"v2\"}, found \"{}\""),
+        ("prometheus:\n  url: http://p:9090\n  selectors: {stable: '{job=\"x\"}', canary: '{job=\"x\"}'}\n", "line 3: prometheus.selectors.canary: expected a selector other than prometheus.selectors.stable's, found \"{job=\"x\"}\""),
     ] as [(String, String)])
     func prometheusErrors(yaml: String, message: String) {
         do {

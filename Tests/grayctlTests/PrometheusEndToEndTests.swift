@@ -51,7 +51,8 @@ struct PrometheusEndToEndTests {
         ])
         #expect(run.status == 3, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains(#""event":"step","from":0,"to":10"#), "started on Prometheus's data: \(run.stdout)")
-        #expect(run.stdout.contains(#""event":"rollback""#))
+        let rollback = try #require(run.stdout.split(separator: "\n").first { $0.contains(#""event":"rollback""#) })
+        #expect(rollback.contains("canary failures") || rollback.contains("canary breaker"), "judged on the canary's errors, not on staleness: \(rollback)")
         #expect(try fleet.weight() == 0)
         let recorded = try RecordingReader.read(String(contentsOfFile: recording, encoding: .utf8))
         let canaryBodies = recorded.lines.compactMap { line -> String? in

@@ -231,8 +231,11 @@ public enum ConfigLoader {
                 guard let selector = fields[target.rawValue] else { continue }
                 let key = "prometheus.selectors.\(target.rawValue)"
                 let text = try selector.string(key).trimmingCharacters(in: " ")
-                guard text.hasPrefix("{"), text.hasSuffix("}"), text.count >= 2 else {
+                guard text.hasPrefix("{"), text.hasSuffix("}"), text.dropFirst().dropLast().contains("=") else {
                     throw selector.invalid(key, expected: "a label selector in braces such as {job=\"order-service\",version=\"v2\"}")
+                }
+                if let other = settings.selectors.first(where: { $0.value == text }) {
+                    throw selector.invalid(key, expected: "a selector other than prometheus.selectors.\(other.key.rawValue)'s")
                 }
                 settings.selectors[target] = text
             }
