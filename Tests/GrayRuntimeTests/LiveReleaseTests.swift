@@ -81,19 +81,21 @@ struct LiveFleet {
     }
 }
 
-/// Collects what the runner reports.
+/// Collects what the runner reports: decisions, messages and recorded lines.
 final class Collected: @unchecked Sendable {
     private let lock = NSLock()
     private var decisionsStore: [Decision] = []
+    private var messagesStore: [String] = []
     private var linesStore: [RecordLine] = []
 
     var decisions: [Decision] { lock.withLock { decisionsStore } }
+    var messages: [String] { lock.withLock { messagesStore } }
     var lines: [RecordLine] { lock.withLock { linesStore } }
 
     var outputs: ReleaseRunner.Outputs {
         .init(
             decision: { decision in self.lock.withLock { self.decisionsStore.append(decision) } },
-            message: { _ in },
+            message: { message in self.lock.withLock { self.messagesStore.append(message) } },
             record: { line in self.lock.withLock { self.linesStore.append(line) } })
     }
 }

@@ -8,28 +8,11 @@ import Testing
 /// one loop that writes, confirmed rollbacks, If-Match, journal failures, the router's own weight.
 @Suite("Release runner failure paths (in-memory router, journal and fleet)")
 struct ReleaseRunnerTests {
-    /// A collecting set of outputs.
-    final class Outputs: @unchecked Sendable {
-        private let lock = NSLock()
-        private var decisionsStore: [Decision] = []
-        private var messagesStore: [String] = []
-
-        var decisions: [Decision] { lock.withLock { decisionsStore } }
-        var messages: [String] { lock.withLock { messagesStore } }
-
-        var runnerOutputs: ReleaseRunner.Outputs {
-            .init(
-                decision: { decision in self.lock.withLock { self.decisionsStore.append(decision) } },
-                message: { message in self.lock.withLock { self.messagesStore.append(message) } },
-                record: { _ in })
-        }
-    }
-
     struct Rig {
         let router: ScriptedRouter
         let journal = MemoryJournal()
         let canary = ScriptedCanary()
-        let outputs = Outputs()
+        let outputs = Collected()
         let runner: ReleaseRunner
 
         init(routerWeight: Int = 0, autoAdvance: Bool = true) {
@@ -44,7 +27,7 @@ struct ReleaseRunnerTests {
                 requiresRouterReading: true)
             runner = ReleaseRunner(
                 engine: engine, fleet: ScriptedFleet(canary: canary, router: router), router: router, journal: journal,
-                outputs: outputs.runnerOutputs, interval: plan.interval, actor: "test")
+                outputs: outputs.outputs, interval: plan.interval, actor: "test")
         }
 
         /// Runs the loop in the background (at most 60 s: a bound, not a timing).
