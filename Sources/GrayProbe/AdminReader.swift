@@ -1,26 +1,26 @@
 public import GrayCore
 
-/// Reads a target's admin port: `/metrics` and `/admin/breakers`, each answer turned into the
+/// Reads one instance's (or the router's) admin port: `/metrics` and `/admin/breakers`, each answer turned into the
 /// recording entry it stands for (a failure becomes an `error` entry naming the URL).
 public struct AdminReader: Sendable {
     private let http: CurlHTTPClient
     private let baseURL: String
-    private let target: Target
+    private let subject: Subject
     private let timeout: Double
 
-    /// A reader of `target`'s admin port at `baseURL` (`http://127.0.0.1:9191`).
-    public init(target: Target, baseURL: String, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
-        self.target = target
+    /// A reader of `subject`'s admin port at `baseURL` (`http://127.0.0.1:9191`).
+    public init(subject: Subject, baseURL: String, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
+        self.subject = subject
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.http = CurlHTTPClient(tls: tls, label: "grayctl.admin.\(target.rawValue)")
+        self.http = CurlHTTPClient(tls: tls, label: "grayctl.admin.\(subject.target.rawValue)")
         self.timeout = timeout
     }
 
     /// One scrape of `/metrics`.
     public func metrics() async -> RecordEntry {
         switch await get("/metrics") {
-        case .success(let text): return .metrics(target, body: text)
-        case .failure(let error): return .error(target, endpoint: "metrics", message: error.description)
+        case .success(let text): return .metrics(subject, body: text)
+        case .failure(let error): return .error(subject, endpoint: "metrics", message: error.description)
         }
     }
 
@@ -29,15 +29,15 @@ public struct AdminReader: Sendable {
     public func breakers(absentMeansNone: Bool = false) async -> RecordEntry {
         switch await get("/admin/breakers") {
         case .failure(.httpStatus(let url, 404, _)) where absentMeansNone:
-            return .breakersNotObserved(target, reason: "\(url) answers 404", configured: false)
+            return .breakersNotObserved(subject, reason: "\(url) answers 404", configured: false)
         case .success(let text):
             do {
-                return .breakers(target, body: try JSONParser.parse(text))
+                return .breakers(subject, body: try JSONParser.parse(text))
             } catch {
-                return .error(target, endpoint: "breakers", message: "\(baseURL)/admin/breakers: not JSON: \(error)")
+                return .error(subject, endpoint: "breakers", message: "\(baseURL)/admin/breakers: not JSON: \(error)")
             }
         case .failure(let error):
-            return .error(target, endpoint: "breakers", message: error.description)
+            return .error(subject, endpoint: "breakers", message: error.description)
         }
     }
 

@@ -11,6 +11,8 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
     case grpcStatus(url: String, code: Int, message: String)
     /// The answer could not be understood.
     case badResponse(url: String, reason: String)
+    /// A name could not be resolved to addresses (the resolver's message).
+    case unresolved(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
             let name = GRPCStatusCode(rawValue: code)?.upperSnakeName ?? "\(code)"
             return "\(url): gRPC status \(name)" + (message.isEmpty ? "" : ": \(message)")
         case .badResponse(let url, let reason): return "\(url): \(reason)"
+        case .unresolved(let name, let reason): return "cannot resolve \(name): \(reason)"
         }
     }
 }

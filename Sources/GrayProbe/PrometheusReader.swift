@@ -8,9 +8,8 @@ public import GrayCore
 /// Contract: one query per read, a range selector over the last `window` seconds
 /// (`{__name__=~"a|b",SELECTOR}[Ns]`), the newest sample of each series kept — never `rate()` or
 /// `increase()`, which extrapolate to non-integers. A series with no sample in the window is
-/// absent; no series at all, more than `maxSeries`, series of more than one `instance` (one instance
-/// per target until versions of many instances are supported), a failed query or an answer that
-/// is not Prometheus's (or carries names or values that are not Prometheus's) is an `error` entry,
+/// absent; the series are split by their `instance` label, one entry per instance. No series at
+/// all, more than `maxSeries`, a failed query or an answer that is not Prometheus's (or carries names or values that are not Prometheus's) is an `error` entry,
 /// with Prometheus's own message where it gave one. The bearer token is sent as `Authorization`
 /// and appears in no message.
 public struct PrometheusReader: Sendable {
@@ -27,9 +26,15 @@ public struct PrometheusReader: Sendable {
         self.timeout = timeout
     }
 
-    /// The series named `names` that `selector` (`{job="orders",version="v2"}`) selects, as one
-    /// `metrics` entry of `target`.
-    public func metrics(_ target: Target, selector: String, names: [String], window: Int, maxSeries: Int) async -> RecordEntry {
+    /// The series named `names` that `selector` (`{job="orders",version="v2"}`) selects, one
+    /// `metrics` entry per value of the `instance` label: `subjectOf` names the subject of each
+    /// value (nil when a series has none), or, with `oneInstance`, every series is `whole`'s and
+    /// series of several instances are an error. A failure is one `error` entry of `whole` (the
+    /// version as a whole, or the router).
+    public func metrics(
+        _ whole: Subject, selector: String, names: [String], window: Int, maxSeries: Int, oneInstance: Bool,
+        subjectOf: (String?) -> Subject
+    ) async -> [RecordEntry] {
         let inner = selector.trimmingCharacters(in: .whitespaces).dropFirst().dropLast()
         let matchers = ["__name__=~\"\(names.joined(separator: "|"))\""] + (inner.isEmpty ? [] : [String(inner)])
         let query = "{\(matchers.joined(separator: ","))}[\(max(1, window))s]"
@@ -41,24 +46,35 @@ public struct PrometheusReader: Sendable {
             let response = try await http.send(HTTPRequest(url: url, headers: headers, connectTimeout: timeout, timeout: timeout))
             let series = try Self.decode(response.text, status: response.status, url: shown)
             guard !series.isEmpty else {
-                return .error(
-                    target, endpoint: "metrics",
-                    message: "\(shown): no series with a sample in the last \(window) s (gates.stale_hold; it must exceed Prometheus's scrape interval)")
+                return [.error(
+                    whole, endpoint: "metrics",
+                    message: "\(shown): no series with a sample in the last \(window) s (gates.stale_hold; it must exceed Prometheus's scrape interval)")]
             }
             guard series.count <= maxSeries else {
-                return .error(
-                    target, endpoint: "metrics",
-                    message: "\(shown): \(series.count) series, more than prometheus.max_series (\(maxSeries)): narrow the selector")
+                return [.error(
+                    whole, endpoint: "metrics",
+                    message: "\(shown): \(series.count) series, more than prometheus.max_series (\(maxSeries)): narrow the selector")]
             }
-            return .metrics(target, body: series.map(\.line).joined())
+            let instances = Set(series.map { $0.instance ?? "" })
+            if oneInstance, instances.count > 1 {
+                // A late instance's series would count its whole history as new traffic of one instance.
+                return [.error(
+                    whole, endpoint: "metrics",
+                    message: "\(shown): the selector matches \(instances.count) instances (\(instances.sorted().prefix(3).joined(separator: ", "))\(instances.count > 3 ? ", …" : "")), but targets.\(whole.target.rawValue) configures one: list them under targets.\(whole.target.rawValue).instances, use dns, or name no admin/grpc so that Prometheus's instance labels are the instances")]
+            }
+            var bodies: [Subject: String] = [:]
+            for item in series { bodies[oneInstance ? whole : subjectOf(item.instance), default: ""] += item.line }
+            return bodies.sorted { $0.key < $1.key }.map { .metrics($0.key, body: $0.value) }
         } catch {
-            return .error(target, endpoint: "metrics", message: error.description)
+            return [.error(whole, endpoint: "metrics", message: error.description)]
         }
     }
 
     /// One series of an answer: its exposition line (newest sample, with its timestamp).
     struct Series {
         var line: String
+        /// The `instance` label's value, when it has one.
+        var instance: String?
     }
 
     /// The series of a matrix answer, or Prometheus's own error.
@@ -76,7 +92,6 @@ public struct PrometheusReader: Sendable {
             throw .badResponse(url: url, reason: "expected a matrix result from a range selector")
         }
         var series: [Series] = []
-        var instances: Set<String> = []
         for item in result {
             guard let labels = item["metric"]?.object, let name = labels["__name__"]?.string, isName(name),
                 let newest = item["values"]?.array?.last?.array, newest.count == 2,
@@ -92,16 +107,9 @@ public struct PrometheusReader: Sendable {
                 }
                 pairs.append("\(key)=\"\(escaped(text))\"")
             }
-            instances.insert(labels["instance"]?.string ?? "")
             let milliseconds = Int64((seconds * 1000).rounded())
-            series.append(Series(line: "\(name){\(pairs.joined(separator: ","))} \(value) \(milliseconds)\n"))
-        }
-        // One instance per target until versions of many instances are supported: a series of an
-        // instance missing from an earlier read would count its whole history as new traffic.
-        guard instances.count <= 1 else {
-            throw .badResponse(
-                url: url,
-                reason: "the selector matches \(instances.count) instances (\(instances.sorted().prefix(3).joined(separator: ", "))…): one instance per target is supported for now; narrow it")
+            series.append(
+                Series(line: "\(name){\(pairs.joined(separator: ","))} \(value) \(milliseconds)\n", instance: labels["instance"]?.string))
         }
         return series
     }

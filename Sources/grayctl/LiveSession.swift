@@ -167,7 +167,10 @@ struct LiveSession {
     /// Reads the instances' versions for the header, in the background.
     private func readVersions(into dashboard: DashboardLoop) {
         let readers = [Target.stable, .canary].compactMap { target in
-            configuration.targets[target]?.admin.map { (target, AdminReader(target: target, baseURL: $0, tls: options.tls ?? ProbeTLS())) }
+            let endpoints = configuration.targets[target]
+            return (endpoints?.admin ?? endpoints?.instances.first(where: { $0.admin != nil })?.admin).map {
+                (target, AdminReader(subject: Subject(target), baseURL: $0, tls: options.tls ?? ProbeTLS()))
+            }
         }
         Task {
             var versions: [Target: String] = [:]

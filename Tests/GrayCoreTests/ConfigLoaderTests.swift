@@ -25,6 +25,7 @@ struct ConfigLoaderTests {
         #expect(config.gates.window == 60 && config.gates.fastWindow == 15 && config.gates.minRequests == 100)
         #expect(config.gates.confidence == 0.999 && config.gates.fastConfidence == 0.99)
         #expect(config.gates.healthLimit == 10 && config.gates.staleHold == 3 && config.gates.staleRollback == 30)
+        #expect(config.gates.maxUnhealthy == .percent(10))
         #expect(config.failureCodes.codes == [.unavailable, .internal, .deadlineExceeded])
         #expect(config.metrics.clientHandled == "envoy_cluster_grpc_total" && config.metrics.upstreamLabel == "envoy_cluster_name")
         #expect(config.metrics.upstreamValues == [.stable: "orders-v1", .canary: "orders-v2"])
@@ -37,7 +38,7 @@ struct ConfigLoaderTests {
         #expect(throws: ConfigError.unknownKey(
             key: "gates.min_request", line: 5,
             known: ["error_ratio", "latency", "latency_quantile", "window", "fast_window", "min_requests", "confidence",
-                    "fast_confidence", "health_limit", "stale_hold", "stale_rollback", "failure_codes"])
+                    "fast_confidence", "health_limit", "max_unhealthy", "stale_hold", "stale_rollback", "failure_codes"])
         ) {
             try ConfigLoader.load(Fixtures.text("configs/typo.yaml"))
         }
@@ -139,6 +140,62 @@ struct ConfigLoaderTests {
             _ = try ConfigLoader.load("plan:\n  bake: 30s\n   bad indent: x\n")
         } catch {
             #expect(error.description.hasPrefix("line 3, column"))
+        }
+    }
+}
+
+/// Versions of many instances in `grayctl.yaml`: a static list, DNS, and the health allowance.
+@Suite("grayctl.yaml: instances of a version")
+struct InstanceConfigTests {
+    @Test("a static list names each instance by its name, else its admin host:port")
+    func staticList() throws {
+        let config = try ConfigLoader.load("""
+            targets:
+              canary:
+                instances:
+                  - name: orders-canary-1
+                    admin: http://10.0.3.7:9191
+                    grpc: 10.0.3.7:50051
+                  - admin: http://10.0.3.8:9191/
+                    grpc: 10.0.3.8:50051
+            """)
+        #expect(config.targets[.canary]?.instances.map(\.id) == ["orders-canary-1", "10.0.3.8:9191"])
+    }
+
+    @Test("DNS discovery: the name, ports, scheme and period")
+    func dns() throws {
+        let config = try ConfigLoader.load(Fixtures.text("../docs/examples/kubernetes-grayctl.yaml"))
+        let dns = try #require(config.targets[.canary]?.dns)
+        #expect(dns.name == "orders-v2-headless.orders.svc.cluster.local" && dns.every == 10)
+        #expect(dns.instance(at: "10.0.3.7") == InstanceEndpoints(admin: "http://10.0.3.7:9191", grpc: "10.0.3.7:50051"))
+        #expect(dns.instance(at: "fd00::7").admin == "http://[fd00::7]:9191")
+        #expect(dns.instance(at: "10.0.3.7").id == "10.0.3.7:9191", "Prometheus's instance label of the pod's admin port")
+        #expect(config.targets[.canary]?.breakers == BreakerSource.none && config.gates.maxUnhealthy == .count(0))
+        #expect(config.metricsSource == .prometheus)
+    }
+
+    @Test("bad instance settings name the key and line", arguments: [
+        ("targets:\n  canary:\n    admin: http://a:1\n    instances:\n      - admin: http://b:1\n",
+         "line 5: targets.canary.instances: expected one way to find the instances: admin/grpc (one instance), instances (a list) or dns, not admin and instances"),
+        ("targets:\n  canary:\n    instances: []\n",
+         "line 3: targets.canary.instances: expected a list of instances, each with admin and/or grpc (and an optional name)"),
+        ("targets:\n  canary:\n    instances:\n      - name: x\n",
+         "line 4: targets.canary.instances[0]: expected an instance with admin or grpc (and an optional name)"),
+        ("targets:\n  canary:\n    instances:\n      - admin: http://a:1\n      - admin: http://a:1\n",
+         "line 5: targets.canary.instances[1]: expected an instance named otherwise than a:1, which is listed twice"),
+        ("targets:\n  canary:\n    dns:\n      name: x\n",
+         "line 4: targets.canary.dns: expected admin_port and/or grpc_port: what to reach on each address"),
+        ("targets:\n  canary:\n    dns:\n      name: x\n      grpc_port: 70000\n",
+         "line 5: targets.canary.dns.grpc_port: expected a port in 1...65535"),
+        ("gates:\n  max_unhealthy: many\n", "line 2: gates.max_unhealthy: expected a count of instances (0, 1, ...) or a percent of them (\"10%\")"),
+        ("gates:\n  max_unhealthy: 120%\n", "line 2: gates.max_unhealthy: expected a count of instances (0, 1, ...) or a percent of them (\"10%\")"),
+    ])
+    func bad(text: String, message: String) throws {
+        do {
+            _ = try ConfigLoader.load(text)
+            Issue.record("accepted: \(text)")
+        } catch {
+            #expect(error.description.hasPrefix(message), "\(error.description)")
         }
     }
 }

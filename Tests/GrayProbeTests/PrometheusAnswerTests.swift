@@ -34,15 +34,11 @@ struct PrometheusAnswerTests {
         #expect(throws: ProbeError.self) { try PrometheusReader.decode(Self.matrix(series), status: 200, url: "u") }
     }
 
-    @Test("a selector matching several instances is refused (one instance per target for now), naming them")
-    func manyInstances() {
+    @Test("each series keeps its instance label, by which the answer is split into instances")
+    func manyInstances() throws {
         let two = Self.one + "," + Self.one.replacingOccurrences(of: "a:1", with: "b:2")
-        do {
-            _ = try PrometheusReader.decode(Self.matrix(two), status: 200, url: "u")
-            Issue.record("accepted")
-        } catch {
-            #expect(error.description.contains("the selector matches 2 instances (a:1, b:2…)"), "\(error)")
-        }
+        let series = try PrometheusReader.decode(Self.matrix(two), status: 200, url: "u")
+        #expect(series.map(\.instance) == ["a:1", "b:2"])
     }
 
     @Test("Prometheus's own errors and non-Prometheus answers say so")

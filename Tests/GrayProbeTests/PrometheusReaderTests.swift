@@ -57,9 +57,19 @@ struct PrometheusReaderTests {
     ) async -> RecordEntry {
         var entry = RecordEntry.error(.canary, endpoint: "metrics", message: "not read")
         for _ in 0..<120 {
-            entry = await reader.metrics(.canary, selector: selector, names: families, window: 5, maxSeries: maxSeries)
+            entry = await one(reader, selector, maxSeries: maxSeries)
             if accept(entry) { return entry }
             try? await Task.sleep(for: .milliseconds(250))
+        }
+        return entry
+    }
+
+    /// One read of `selector` as the canary's sole instance: the single entry of the answer.
+    static func one(_ reader: PrometheusReader, _ selector: String, maxSeries: Int = 100) async -> RecordEntry {
+        let entries = await reader.metrics(
+            .canary, selector: selector, names: families, window: 5, maxSeries: maxSeries, oneInstance: true, subjectOf: { _ in .canary })
+        guard entries.count == 1, let entry = entries.first else {
+            return .error(.canary, endpoint: "metrics", message: "expected one entry, got \(entries)")
         }
         return entry
     }
@@ -91,9 +101,9 @@ struct PrometheusReaderTests {
         #expect(abs(Date().timeIntervalSince1970 - sampled) < 10, "the sample's own time, from the last scrape")
         #expect(samples.count == 2, "the two series of the one job, nothing of the twin job: \(body)")
 
-        let bad = await reader.metrics(.canary, selector: #"{job=~"("}"#, names: Self.families, window: 5, maxSeries: 100)
+        let bad = await Self.one(reader, #"{job=~"("}"#)
         #expect(bad.failureMessage?.contains("Prometheus bad_data (HTTP 400)") == true, "\(bad)")
-        let none = await reader.metrics(.canary, selector: #"{job="nothing"}"#, names: Self.families, window: 5, maxSeries: 100)
+        let none = await Self.one(reader, #"{job="nothing"}"#)
         #expect(none.failureMessage?.contains("/api/v1/query {job=\"nothing\"}: no series with a sample in the last 5 s (gates.stale_hold") == true, "\(none)")
         let many = await Self.read(reader, #"{job=~"orders.*"}"#, maxSeries: 3) { $0.failureMessage?.contains("more than") == true }
         #expect(many.failureMessage?.hasSuffix("4 series, more than prometheus.max_series (3): narrow the selector") == true, "\(many)")
@@ -102,7 +112,7 @@ struct PrometheusReaderTests {
         let stale = await Self.read(reader, selector) { !Self.isMetrics($0) }
         #expect(stale.failureMessage?.contains("no series with a sample in the last 5 s") == true, "a dead target's series go stale: \(stale)")
         server.stop()
-        let down = await reader.metrics(.canary, selector: selector, names: Self.families, window: 5, maxSeries: 100)
+        let down = await Self.one(reader, selector)
         #expect(down.failureMessage?.contains("curl error 7") == true, "\(down)")
     }
 }

@@ -71,25 +71,18 @@ public enum ConfigLoader {
         for target in Target.allCases {
             guard let node = section[target.rawValue] else { continue }
             let path = "targets.\(target.rawValue)"
-            let known = target == .router ? ["admin", "kind"] : ["admin", "grpc", "breakers"]
+            let known = target == .router ? ["admin", "kind"] : ["admin", "grpc", "breakers", "instances", "dns"]
             let fields = try Section(node, path: path, known: known)
             var endpoints = TargetEndpoints()
-            if let admin = fields["admin"] {
-                let url = try admin.string("\(path).admin")
-                guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 else {
-                    throw admin.invalid("\(path).admin", expected: "an http:// or https:// URL")
-                }
-                endpoints.admin = url
+            if let admin = fields["admin"] { endpoints.admin = try adminURL(admin, "\(path).admin") }
+            if let grpc = fields["grpc"] { endpoints.grpc = try grpcAddress(grpc, "\(path).grpc") }
+            let ways = ["admin", "instances", "dns"].filter { fields[$0] != nil }
+            if ways.count > 1, let second = fields[ways[1]] {
+                throw second.invalid(
+                    "\(path).\(ways[1])", expected: "one way to find the instances: admin/grpc (one instance), instances (a list) or dns, not \(ways.joined(separator: " and "))")
             }
-            if let grpc = fields["grpc"] {
-                let address = try grpc.string("\(path).grpc")
-                guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-                    (1...65535).contains(port), colon != address.startIndex
-                else {
-                    throw grpc.invalid("\(path).grpc", expected: "host:port with a port in 1...65535")
-                }
-                endpoints.grpc = address
-            }
+            if let list = fields["instances"] { endpoints.instances = try instances(list, path: "\(path).instances") }
+            if let dns = fields["dns"] { endpoints.dns = try dnsDiscovery(dns, path: "\(path).dns") }
             if let breakers = fields["breakers"] {
                 let value = try breakers.string("\(path).breakers")
                 guard let source = BreakerSource(rawValue: value) else {
@@ -112,10 +105,77 @@ public enum ConfigLoader {
         return result
     }
 
+    private static func adminURL(_ node: Node, _ key: String) throws(ConfigError) -> String {
+        let url = try node.string(key)
+        guard url.hasPrefix("http://") || url.hasPrefix("https://"), url.count > 8 else {
+            throw node.invalid(key, expected: "an http:// or https:// URL")
+        }
+        return url
+    }
+
+    private static func grpcAddress(_ node: Node, _ key: String) throws(ConfigError) -> String {
+        let address = try node.string(key)
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+            (1...65535).contains(port), colon != address.startIndex
+        else {
+            throw node.invalid(key, expected: "host:port with a port in 1...65535")
+        }
+        return address
+    }
+
+    private static func port(_ node: Node, _ key: String) throws(ConfigError) -> Int {
+        let port = try node.integer(key)
+        guard (1...65535).contains(port) else { throw node.invalid(key, expected: "a port in 1...65535") }
+        return port
+    }
+
+    private static func instances(_ node: Node, path: String) throws(ConfigError) -> [InstanceEndpoints] {
+        guard case .sequence(let sequence) = node, !sequence.isEmpty else {
+            throw node.invalid(path, expected: "a list of instances, each with admin and/or grpc (and an optional name)")
+        }
+        var result: [InstanceEndpoints] = []
+        var seen: Set<String> = []
+        for (index, element) in sequence.enumerated() {
+            let key = "\(path)[\(index)]"
+            let fields = try Section(element, path: key, known: ["name", "admin", "grpc"])
+            var instance = InstanceEndpoints()
+            if let name = fields["name"] { instance.name = try name.string("\(key).name") }
+            if let admin = fields["admin"] { instance.admin = try adminURL(admin, "\(key).admin") }
+            if let grpc = fields["grpc"] { instance.grpc = try grpcAddress(grpc, "\(key).grpc") }
+            guard instance.admin != nil || instance.grpc != nil, let id = instance.id else {
+                throw element.invalid(key, expected: "an instance with admin or grpc (and an optional name)")
+            }
+            guard seen.insert(id).inserted else { throw element.invalid(key, expected: "an instance named otherwise than \(id), which is listed twice") }
+            result.append(instance)
+        }
+        return result
+    }
+
+    private static func dnsDiscovery(_ node: Node, path: String) throws(ConfigError) -> DNSDiscovery {
+        let fields = try Section(node, path: path, known: ["name", "admin_port", "grpc_port", "scheme", "every"])
+        guard let nameNode = fields["name"] else { throw node.invalid("\(path).name", expected: "the DNS name whose A/AAAA records are the instances") }
+        var discovery = DNSDiscovery(name: try nameNode.string("\(path).name"))
+        if let node = fields["admin_port"] { discovery.adminPort = try port(node, "\(path).admin_port") }
+        if let node = fields["grpc_port"] { discovery.grpcPort = try port(node, "\(path).grpc_port") }
+        guard discovery.adminPort != nil || discovery.grpcPort != nil else {
+            throw node.invalid(path, expected: "admin_port and/or grpc_port: what to reach on each address")
+        }
+        if let node = fields["scheme"] {
+            let scheme = try node.string("\(path).scheme")
+            guard ["http", "https"].contains(scheme) else { throw node.invalid("\(path).scheme", expected: "http or https") }
+            discovery.scheme = scheme
+        }
+        if let node = fields["every"] {
+            discovery.every = try node.duration("\(path).every")
+            guard discovery.every >= 1 else { throw node.invalid("\(path).every", expected: "a duration of at least 1s") }
+        }
+        return discovery
+    }
+
     private static let planKeys = ["steps", "bake", "interval", "auto_advance"]
     private static let gateKeys = [
         "error_ratio", "latency", "latency_quantile", "window", "fast_window", "min_requests", "confidence",
-        "fast_confidence", "health_limit", "stale_hold", "stale_rollback", "failure_codes",
+        "fast_confidence", "health_limit", "max_unhealthy", "stale_hold", "stale_rollback", "failure_codes",
     ]
 
     private static func plan(_ node: Node) throws(ConfigError) -> ReleasePlan {
@@ -182,6 +242,7 @@ public enum ConfigLoader {
         if let node = section["confidence"] { gates.confidence = try node.confidence("gates.confidence") }
         if let node = section["fast_confidence"] { gates.fastConfidence = try node.confidence("gates.fast_confidence") }
         if let node = section["health_limit"] { gates.healthLimit = try node.duration("gates.health_limit") }
+        if let node = section["max_unhealthy"] { gates.maxUnhealthy = try unhealthyAllowance(node) }
         if let node = section["stale_hold"] { gates.staleHold = try node.duration("gates.stale_hold") }
         if let node = section["stale_rollback"] {
             gates.staleRollback = try node.duration("gates.stale_rollback")
@@ -207,6 +268,14 @@ public enum ConfigLoader {
             config.failureCodes = FailureCodes(codes: codes)
         }
         config.gates = gates
+    }
+
+    private static func unhealthyAllowance(_ node: Node) throws(ConfigError) -> UnhealthyAllowance {
+        let expected = "a count of instances (0, 1, ...) or a percent of them (\"10%\")"
+        let text = try node.string("gates.max_unhealthy")
+        if text.hasSuffix("%"), let percent = Double(text.dropLast()), (0...100).contains(percent) { return .percent(percent) }
+        guard let count = Int(text), count >= 0 else { throw node.invalid("gates.max_unhealthy", expected: expected) }
+        return .count(count)
     }
 
     private static func prometheus(_ node: Node) throws(ConfigError) -> PrometheusSettings {

@@ -30,6 +30,11 @@ public struct TargetEndpoints: Equatable, Sendable {
     /// For the router: which traffic provider speaks to it (one of ``routerKinds``).
     public var kind: String?
 
+    /// For a version of many instances: the static list (`instances:`).
+    public var instances: [InstanceEndpoints] = []
+    /// For a version of many instances: the DNS name whose addresses are its instances (`dns:`).
+    public var dns: DNSDiscovery?
+
     /// For a version: where its circuit breakers are read.
     public var breakers: BreakerSource = .auto
 
@@ -42,6 +47,65 @@ public struct TargetEndpoints: Equatable, Sendable {
         self.grpc = grpc
         self.kind = kind
         self.breakers = breakers
+    }
+}
+
+/// One instance of a static list (`targets.<version>.instances[i]`).
+public struct InstanceEndpoints: Equatable, Sendable {
+    /// The instance's name (a pod name); else its ID is its admin (or gRPC) `host:port`.
+    public var name: String?
+    /// Base URL of its admin port.
+    public var admin: String?
+    /// `host:port` of its gRPC port.
+    public var grpc: String?
+
+    /// Creates an instance.
+    public init(name: String? = nil, admin: String? = nil, grpc: String? = nil) {
+        self.name = name
+        self.admin = admin
+        self.grpc = grpc
+    }
+
+    /// The instance's ID: its name, else its admin `host:port` (Prometheus's `instance` label when
+    /// Prometheus scrapes that port), else its gRPC address; nil with neither.
+    public var id: String? {
+        name ?? admin.map(Self.hostPort) ?? grpc
+    }
+
+    /// `host:port` of a URL (`http://10.0.3.7:9191/x` → `10.0.3.7:9191`).
+    public static func hostPort(_ url: String) -> String {
+        let parts = url.split(separator: "/", omittingEmptySubsequences: false)
+        let authority = parts.count > 2 && parts[0].hasSuffix(":") && parts[1].isEmpty ? parts[2] : parts[0]
+        return String(authority)
+    }
+}
+
+/// Instances found in DNS (`targets.<version>.dns`): every A/AAAA record of `name` (a Kubernetes
+/// headless service) is an instance, re-resolved every `every` seconds. An address that leaves is
+/// dropped, not counted as failing. An instance's ID is `address:admin_port` (Prometheus's
+/// `instance` label when it scrapes that port), else `address:grpc_port`.
+public struct DNSDiscovery: Equatable, Sendable {
+    /// The name to resolve.
+    public var name: String
+    /// Port of each instance's admin HTTP (`/metrics`, `/admin/...`).
+    public var adminPort: Int?
+    /// Port of each instance's gRPC (health).
+    public var grpcPort: Int?
+    /// `http` or `https` for the admin port.
+    public var scheme = "http"
+    /// Seconds between resolutions.
+    public var every: Double = 10
+
+    /// Discovery of `name`.
+    public init(name: String) {
+        self.name = name
+    }
+
+    /// The endpoints of the instance at `address` (IPv6 in brackets).
+    public func instance(at address: String) -> InstanceEndpoints {
+        let host = address.contains(":") ? "[\(address)]" : address
+        return InstanceEndpoints(
+            admin: adminPort.map { "\(scheme)://\(host):\($0)" }, grpc: grpcPort.map { "\(host):\($0)" })
     }
 }
 

@@ -1,14 +1,19 @@
 /// Everything grayctl currently knows of the fleet, built from observations only.
 ///
-/// Pure: time comes with each observation. Traffic of a version is read from the router's
-/// per-upstream client metrics when they have series for both versions, else from that version's
-/// instance.
+/// Pure: time comes with each observation. A version is a set of instances (``Subject``s); the
+/// router stands apart. Each instance keeps its own views (health, breakers, failures, metrics),
+/// and each version keeps the aggregate the gates judge: its traffic is the sum over its instances
+/// of each series' reset-adjusted increase (one instance's restart resets its own series only).
+/// Traffic is read from the router's per-upstream client metrics when they have carried requests of
+/// both versions, else from the versions' instances. Discovery (``Observation/instances(_:_:)``)
+/// says which instances a version has now: one that leaves is dropped — its views go, the traffic
+/// it served stays counted — and is never a failure.
 public struct FleetState: Sendable {
-    /// The last health answer of a target and since when it has been the same.
+    /// The last health answer of an instance and since when it has been the same.
     public struct HealthView: Equatable, Sendable {
         /// The status.
         public var status: HealthStatus
-        /// When the target entered this status (first observation of it).
+        /// When the instance entered this status (first observation of it).
         public var since: Double
         /// When it was last checked.
         public var checkedAt: Double
@@ -16,13 +21,13 @@ public struct FleetState: Sendable {
         public var latency: Double?
     }
 
-    /// The last breakers read of a target.
+    /// The last breakers read of an instance.
     public struct BreakersView: Equatable, Sendable {
         /// The breakers.
         public var breakers: [BreakerStatus]
         /// When they were read.
         public var readAt: Double
-        /// Why the target's breakers are not observed, when they are not.
+        /// Why the instance's breakers are not observed, when they are not.
         public var notObserved: String?
         /// Whether the config says so (`breakers: none`), rather than a 404 (`auto`).
         public var notObservedByConfig = false
@@ -38,7 +43,7 @@ public struct FleetState: Sendable {
         public var readAt: Double
     }
 
-    /// The last failure of one endpoint of a target.
+    /// The last failure of one endpoint of a subject.
     public struct FailureView: Equatable, Sendable {
         /// The message.
         public var message: String
@@ -49,99 +54,169 @@ public struct FleetState: Sendable {
     struct MetricsView: Sendable {
         var meter: TrafficMeter
         var windows: [Version: TrafficWindow] = [:]
+        var totals: [Version: TrafficTotals] = [:]
         var lastGoodScrape: Double?
         var breakerGauges: [String: BreakerGauges.Reading] = [:]
     }
 
     /// The metric and label names the fleet's scrapes are read with.
     public let names: MetricNames
+    private let failureCodes: FailureCodes
     private let keep: Double
-    private var metrics: [Target: MetricsView] = [:]
-    /// Health per target.
-    public private(set) var health: [Target: HealthView] = [:]
-    /// Breakers per target.
-    public private(set) var breakers: [Target: BreakersView] = [:]
+    private var metrics: [Subject: MetricsView] = [:]
+    /// Per version, the sum over its instances (departed ones included) of their cumulative totals.
+    private var versionTotals: [Version: TrafficTotals] = [:]
+    private var versionWindows: [Version: TrafficWindow] = [:]
+    /// When each current subject was first observed or discovered.
+    private var firstSeen: [Subject: Double] = [:]
+    /// Health per instance.
+    public private(set) var health: [Subject: HealthView] = [:]
+    /// Breakers per instance.
+    public private(set) var breakers: [Subject: BreakersView] = [:]
     /// The router's weight.
     public private(set) var routerWeight: WeightView?
-    /// The last failure per target and endpoint (`metrics`, `health`, `breakers`, `weight`).
-    public private(set) var failures: [Target: [String: FailureView]] = [:]
+    /// The last failure per subject and endpoint (`metrics`, `health`, `breakers`, `weight`).
+    public private(set) var failures: [Subject: [String: FailureView]] = [:]
+    /// The instances discovery last reported per version; a version absent here has the instances
+    /// it was observed with.
+    public private(set) var members: [Version: [String]] = [:]
     /// Time of the first observation.
     public private(set) var firstObservationAt: Double?
-    /// Targets that have reported at least one breaker: a later 404 is then a failure.
-    private var breakersSeen: Set<Target> = []
+    /// Instances that have reported at least one breaker: a later 404 is then a failure.
+    private var breakersSeen: Set<Subject> = []
 
     /// Creates an empty fleet view that keeps `keep` seconds of traffic history.
     public init(names: MetricNames, failureCodes: FailureCodes, keep: Double) {
         self.names = names
+        self.failureCodes = failureCodes
         self.keep = keep
-        for target in Target.allCases {
-            let source: TrafficMeter.Source
-            switch target {
-            case .router: source = .router
-            case .stable: source = .instance(.stable)
-            case .canary: source = .instance(.canary)
-            }
-            metrics[target] = MetricsView(meter: TrafficMeter(source: source, names: names, failureCodes: failureCodes))
-        }
     }
 
     /// Applies one observation made at `time`.
     public mutating func apply(_ observation: Observation, at time: Double) {
         if firstObservationAt == nil { firstObservationAt = time }
+        if case .failed(let subject, let endpoint, let message) = observation, subject.isSole, let version = subject.version {
+            // A failure of the version as a whole (its Prometheus query) is a failure of each of its instances.
+            let named = instances(of: version).filter { !$0.isSole }
+            if !named.isEmpty {
+                for instance in named { apply(.failed(instance, endpoint: endpoint, message: message), at: time) }
+                return
+            }
+        }
+        if let subject = observation.subject, firstSeen[subject] == nil { firstSeen[subject] = time }
         switch observation {
-        case .metrics(let target, let exposition):
-            applyMetrics(target, exposition, at: time)
-        case .health(let target, let status, let latency):
-            applyHealth(target, status, at: time)
-            health[target]?.latency = latency
-        case .breakers(let target, let list):
-            breakers[target] = BreakersView(breakers: list, readAt: time)
-            if !list.isEmpty { breakersSeen.insert(target) }
-        case .breakersNotObserved(let target, let reason, let configured):
-            if !configured, breakersSeen.contains(target) {
+        case .metrics(let subject, let exposition):
+            applyMetrics(subject, exposition, at: time)
+        case .health(let subject, let status, let latency):
+            applyHealth(subject, status, at: time)
+            health[subject]?.latency = latency
+        case .breakers(let subject, let list):
+            breakers[subject] = BreakersView(breakers: list, readAt: time)
+            if !list.isEmpty { breakersSeen.insert(subject) }
+        case .breakersNotObserved(let subject, let reason, let configured):
+            if !configured, breakersSeen.contains(subject) {
                 // Breakers were read before: their endpoint going missing is a failure, not "none".
-                failures[target, default: [:]]["breakers"] = FailureView(message: "\(reason), after breakers were read", at: time)
+                failures[subject, default: [:]]["breakers"] = FailureView(message: "\(reason), after breakers were read", at: time)
             } else {
-                breakers[target] = BreakersView(breakers: [], readAt: time, notObserved: reason, notObservedByConfig: configured)
+                breakers[subject] = BreakersView(breakers: [], readAt: time, notObserved: reason, notObservedByConfig: configured)
             }
         case .weight(let weight, let generation):
             routerWeight = WeightView(weight: weight, generation: generation, readAt: time)
-        case .failed(let target, let endpoint, let message):
-            failures[target, default: [:]][endpoint] = FailureView(message: message, at: time)
-            if endpoint == "health" { applyHealth(target, .unreachable, at: time) }
+        case .failed(let subject, let endpoint, let message):
+            failures[subject, default: [:]][endpoint] = FailureView(message: message, at: time)
+            if endpoint == "health" { applyHealth(subject, .unreachable, at: time) }
+        case .instances(let version, let ids):
+            applyMembers(version, ids, at: time)
         }
     }
 
-    private mutating func applyHealth(_ target: Target, _ status: HealthStatus, at time: Double) {
-        if let current = health[target], current.status == status {
-            health[target]?.checkedAt = time
+    private mutating func applyHealth(_ subject: Subject, _ status: HealthStatus, at time: Double) {
+        if let current = health[subject], current.status == status {
+            health[subject]?.checkedAt = time
         } else {
-            health[target] = HealthView(status: status, since: time, checkedAt: time)
+            health[subject] = HealthView(status: status, since: time, checkedAt: time)
         }
     }
 
-    private mutating func applyMetrics(_ target: Target, _ exposition: Exposition, at time: Double) {
-        guard var view = metrics[target] else { return }
+    private mutating func applyMetrics(_ subject: Subject, _ exposition: Exposition, at time: Double) {
+        var view = metrics[subject] ?? MetricsView(meter: TrafficMeter(source: subject.version.map { .instance($0) } ?? .router, names: names, failureCodes: failureCodes))
         let totals = view.meter.ingest(exposition)
         view.lastGoodScrape = time
-        let versions: [Version]
-        switch target {
-        case .router: versions = Version.allCases
-        case .stable: versions = [.stable]
-        case .canary: versions = [.canary]
-        }
-        for version in versions {
-            view.windows[version, default: TrafficWindow(keep: keep)].append(totals[version] ?? TrafficTotals(), at: time)
+        for version in subject.version.map({ [$0] }) ?? Version.allCases {
+            let now = totals[version] ?? TrafficTotals()
+            view.windows[version, default: TrafficWindow(keep: keep)].append(now, at: time)
+            if subject.version != nil {
+                let sum = versionTotals[version, default: TrafficTotals()].adding(now.increase(since: view.totals[version] ?? TrafficTotals()))
+                versionTotals[version] = sum
+                versionWindows[version, default: TrafficWindow(keep: keep)].append(sum, at: time)
+            }
+            view.totals[version] = now
         }
         view.breakerGauges = BreakerGauges.read(exposition.samples, name: names.breakerState)
-        metrics[target] = view
+        metrics[subject] = view
     }
 
+    private mutating func applyMembers(_ version: Version, _ ids: [String], at time: Double) {
+        let current = Set(ids)
+        members[version] = current.sorted()
+        for subject in current.map({ Subject.instance(version, $0) }) where firstSeen[subject] == nil {
+            firstSeen[subject] = time
+        }
+        let departed = Set(firstSeen.keys).union(health.keys).union(metrics.keys).union(breakers.keys).union(failures.keys)
+            .filter { $0.version == version && !current.contains($0.instance) }
+        for subject in departed {
+            health[subject] = nil
+            breakers[subject] = nil
+            failures[subject] = nil
+            metrics[subject] = nil
+            firstSeen[subject] = nil
+            breakersSeen.remove(subject)
+        }
+    }
+
+    // MARK: Instances
+
+    /// The instances a version has now: as discovery last said, else every one observed; sorted.
+    public func instances(of version: Version) -> [Subject] {
+        if let ids = members[version] { return ids.map { .instance(version, $0) } }
+        return firstSeen.keys.filter { $0.version == version }.sorted()
+    }
+
+    /// The version's traffic source's totals per instance over the last `window` seconds (empty
+    /// when only the router is read), for naming the worst instance.
+    public func instanceTraffic(of version: Version, over window: Double) -> [(Subject, WindowStats)] {
+        instances(of: version).compactMap { subject in
+            metrics[subject]?.windows[version]?.stats(over: window).map { (subject, $0) }
+        }
+    }
+
+    /// When an instance (or the router) was last scraped successfully.
+    public func lastGoodScrape(_ subject: Subject) -> Double? {
+        metrics[subject]?.lastGoodScrape
+    }
+
+    /// When an instance was first observed or discovered (for the age of data it never sent).
+    public func firstSeen(_ subject: Subject) -> Double? {
+        firstSeen[subject]
+    }
+
+    /// Breaker states from the breaker gauge (`metrics.breaker_state`) of an instance's last good scrape.
+    public func breakerGauges(of subject: Subject) -> [String: BreakerGauges.Reading] {
+        metrics[subject]?.breakerGauges ?? [:]
+    }
+
+    // MARK: Versions
+
     /// Where a version's traffic is read from: the router once its client series (upstream values
-    /// mapped as configured) have carried requests of both versions, else the version's instance.
+    /// mapped as configured) have carried requests of both versions, else the version's instances.
     public func trafficSource(of version: Version) -> Target {
         if let router = metrics[.router], router.meter.versionsWithTraffic.count == Version.allCases.count { return .router }
-        return version == .canary ? .canary : .stable
+        return version.target
+    }
+
+    /// The subjects whose metrics a version's traffic is read from now.
+    public func metricsSubjects(of version: Version) -> [Subject] {
+        trafficSource(of: version) == .router ? [.router] : instances(of: version)
     }
 
     /// Upstream label values of the router's last scrape that map to no version (a router whose
@@ -152,26 +227,43 @@ public struct FleetState: Sendable {
 
     /// Code label values of a version's traffic source's last scrape that name no gRPC status code.
     public func unrecognisedCodes(of version: Version) -> [String] {
-        metrics[trafficSource(of: version)]?.meter.unrecognisedCodes[version] ?? []
+        let values = metricsSubjects(of: version).flatMap { metrics[$0]?.meter.unrecognisedCodes[version] ?? [] }
+        return Array(Set(values)).sorted()
     }
 
     /// A version's traffic over the last `window` seconds, from its source.
     public func traffic(of version: Version, over window: Double) -> WindowStats? {
-        metrics[trafficSource(of: version)]?.windows[version]?.stats(over: window)
+        if trafficSource(of: version) == .router { return metrics[.router]?.windows[version]?.stats(over: window) }
+        return versionWindows[version]?.stats(over: window)
     }
 
-    /// When the version's traffic source was last scraped successfully.
+    /// How old a version's metrics are: the stalest of its sources (an instance never scraped counts
+    /// from when it was first seen); nil until one of them has been scraped.
     public func lastGoodScrape(of version: Version) -> Double? {
-        metrics[trafficSource(of: version)]?.lastGoodScrape
+        stalestMetrics(of: version)?.time
     }
 
-    /// When a target was last scraped successfully.
-    public func lastGoodScrape(target: Target) -> Double? {
-        metrics[target]?.lastGoodScrape
+    /// The version's metrics source with the oldest data, and that data's time; nil until one of
+    /// them has been scraped.
+    public func stalestMetrics(of version: Version) -> (subject: Subject, time: Double)? {
+        let subjects = metricsSubjects(of: version)
+        guard subjects.contains(where: { metrics[$0]?.lastGoodScrape != nil }) else { return nil }
+        return subjects.compactMap { subject in
+            (metrics[subject]?.lastGoodScrape ?? firstSeen[subject]).map { (subject, $0) }
+        }.min { $0.1 < $1.1 }
     }
+}
 
-    /// Breaker states from the breaker gauge (`metrics.breaker_state`) of a target's last good scrape.
-    public func breakerGauges(of target: Target) -> [String: BreakerGauges.Reading] {
-        metrics[target]?.breakerGauges ?? [:]
+extension TrafficTotals {
+    /// These totals plus `other`, bucket by bucket (bounds present in either).
+    func adding(_ other: TrafficTotals) -> TrafficTotals {
+        guard !other.buckets.isEmpty else {
+            return TrafficTotals(requests: requests + other.requests, failures: failures + other.failures, buckets: buckets)
+        }
+        var counts: [Double: Double] = [:]
+        for bucket in buckets + other.buckets { counts[bucket.upperBound, default: 0] += bucket.count }
+        return TrafficTotals(
+            requests: requests + other.requests, failures: failures + other.failures,
+            buckets: counts.map { HistogramBucket(upperBound: $0.key, count: $0.value) }.sorted { $0.upperBound < $1.upperBound })
     }
 }

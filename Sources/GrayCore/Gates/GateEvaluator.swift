@@ -26,7 +26,8 @@ public struct GateEvaluator: Sendable {
         return GateReport(
             results: [
                 health(fleet, now: now), breakers(fleet, now: now), freshness(fleet, now: now),
-                errors(fleet, judged: judged), latency(fleet, judged: judged),
+                naming(errors(fleet, judged: judged), worstErrors(fleet, over: judged)),
+                naming(latency(fleet, judged: judged), worstLatency(fleet, over: judged)),
             ],
             measurements: measurements)
     }
@@ -44,95 +45,144 @@ public struct GateEvaluator: Sendable {
 
     // MARK: Health, breakers, freshness
 
+    /// The canary's health over its instances (`gates.max_unhealthy`): more instances unhealthy for
+    /// longer than `health_limit` than allowed trips; any unhealthy instance beyond the allowance
+    /// holds; an instance not checked within `stale_hold` holds; one never checked is insufficient.
     func health(_ fleet: FleetState, now: Double) -> GateResult {
-        guard let view = fleet.health[.canary] else {
+        let instances = fleet.instances(of: .canary)
+        let views = instances.compactMap { subject in fleet.health[subject].map { (subject, $0) } }
+        guard !views.isEmpty else {
+            if instances.isEmpty, fleet.members[.canary] != nil {
+                return GateResult(.health, .insufficient, "no canary instances: discovery lists none")
+            }
             return GateResult(.health, .insufficient, "no health check of the canary yet")
         }
-        let checkAge = now - view.checkedAt
-        if checkAge > settings.staleHold {
-            return GateResult(.health, .hold, "canary health not checked for \(Format.seconds(checkAge))")
+        let sole = instances.count == 1
+        let checked = views.filter { now - $0.1.checkedAt <= settings.staleHold }
+        let unhealthy = checked.filter { $0.1.status != .serving }.sorted { $0.1.since < $1.1.since }
+        let long = unhealthy.filter { now - $0.1.since > settings.healthLimit }
+        let allowed = settings.maxUnhealthy.allowed(of: instances.count)
+        let allowance = "max_unhealthy \(settings.maxUnhealthy)"
+        func state(_ entry: (Subject, FleetState.HealthView)) -> String {
+            "\(sole ? "canary" : entry.0.description) \(entry.1.status.rawValue) for \(Format.seconds(now - entry.1.since))"
         }
-        if view.status == .serving {
-            return GateResult(.health, .pass, "canary SERVING")
-        }
-        let duration = now - view.since
-        if duration > settings.healthLimit {
+        if long.count > allowed, let worst = long.first {
             return GateResult(
                 .health, .trip,
-                "canary \(view.status.rawValue) for \(Format.seconds(duration)) > \(Format.seconds(settings.healthLimit))")
+                sole
+                    ? "\(state(worst)) > \(Format.seconds(settings.healthLimit))"
+                    : "canary \(long.count)/\(instances.count) instances not SERVING for > \(Format.seconds(settings.healthLimit)) (\(allowance)): worst \(state(worst))")
         }
-        return GateResult(
-            .health, .hold,
-            "canary \(view.status.rawValue) for \(Format.seconds(duration)) (rollback after \(Format.seconds(settings.healthLimit)))")
+        if let unchecked = instances.first(where: { fleet.health[$0] == nil }) {
+            return GateResult(.health, .insufficient, "no health check of \(unchecked.description) yet")
+        }
+        if let stale = views.filter({ now - $0.1.checkedAt > settings.staleHold }).min(by: { $0.1.checkedAt < $1.1.checkedAt }) {
+            return GateResult(.health, .hold, "\(stale.0.description) health not checked for \(Format.seconds(now - stale.1.checkedAt))")
+        }
+        let rollbackAfter = "rollback after \(Format.seconds(settings.healthLimit))"
+        if unhealthy.count > allowed, let worst = unhealthy.first {
+            return GateResult(
+                .health, .hold,
+                sole
+                    ? "\(state(worst)) (\(rollbackAfter))"
+                    : "canary \(unhealthy.count)/\(instances.count) instances not SERVING: worst \(state(worst)) (\(rollbackAfter) beyond \(allowance))")
+        }
+        if sole { return GateResult(.health, .pass, "canary SERVING") }
+        let tolerated = unhealthy.isEmpty ? "" : " (\(unhealthy.count) not SERVING ≤ \(allowance): worst \(state(unhealthy[0])))"
+        return GateResult(.health, .pass, "canary \(instances.count - unhealthy.count)/\(instances.count) SERVING\(tolerated)")
     }
 
+    /// The canary's breakers over its instances: any open breaker trips, naming the instance;
+    /// otherwise the worst instance's verdict stands.
     func breakers(_ fleet: FleetState, now: Double) -> GateResult {
-        let view = fleet.breakers[.canary]
-        if let open = view?.breakers.first(where: { $0.state == .open }) {
-            return GateResult(.breakers, .trip, "canary breaker \(open.name) (\(open.method)) open")
+        let instances = fleet.instances(of: .canary)
+        guard instances.count > 1 else {
+            return breakers(of: instances.first ?? .canary, name: "canary", fleet, now: now)
         }
-        let gauges = fleet.breakerGauges(of: .canary).sorted { $0.key < $1.key }
+        let results = instances.map { breakers(of: $0, name: $0.description, fleet, now: now) }
+        for verdict in [GateVerdict.trip, .hold, .insufficient] {
+            if let first = results.first(where: { $0.verdict == verdict }) { return first }
+        }
+        let observed = instances.compactMap { fleet.breakers[$0] }.filter { $0.notObserved == nil }
+        guard !observed.isEmpty else {
+            return GateResult(.breakers, .pass, "canary breakers not observed on \(instances.count) instances: the other gates judge")
+        }
+        return GateResult(.breakers, .pass, "canary breakers closed on \(instances.count) instances")
+    }
+
+    /// One instance's breakers, `name` being how reasons call it.
+    private func breakers(of subject: Subject, name: String, _ fleet: FleetState, now: Double) -> GateResult {
+        let view = fleet.breakers[subject]
+        if let open = view?.breakers.first(where: { $0.state == .open }) {
+            return GateResult(.breakers, .trip, "\(name) breaker \(open.name) (\(open.method)) open")
+        }
+        let gauges = fleet.breakerGauges(of: subject).sorted { $0.key < $1.key }
         if let open = gauges.first(where: { $0.value == .state(.open) }) {
-            return GateResult(.breakers, .trip, "canary breaker \(open.key) open (\(fleet.names.breakerState))")
+            return GateResult(.breakers, .trip, "\(name) breaker \(open.key) open (\(fleet.names.breakerState))")
         }
         if let odd = gauges.first(where: { if case .unrecognised = $0.value { return true } else { return false } }),
             case .unrecognised(let what) = odd.value
         {
-            return GateResult(.breakers, .hold, "canary breaker \(odd.key): \(fleet.names.breakerState) has \(what), not a breaker state")
+            return GateResult(.breakers, .hold, "\(name) breaker \(odd.key): \(fleet.names.breakerState) has \(what), not a breaker state")
         }
-        let freshGauges = !gauges.isEmpty && fleet.lastGoodScrape(target: .canary).map { now - $0 <= settings.staleHold } == true
+        let freshGauges = !gauges.isEmpty && fleet.lastGoodScrape(subject).map { now - $0 <= settings.staleHold } == true
         if freshGauges, view == nil || view?.notObserved != nil {
-            return breakerSummary(halfOpen: gauges.filter { $0.value == .state(.halfOpen) }.map(\.key), count: gauges.count)
+            return breakerSummary(name, halfOpen: gauges.filter { $0.value == .state(.halfOpen) }.map(\.key), count: gauges.count)
         }
         guard let view else {
-            let lastError = fleet.failures[.canary]?["breakers"].map { " (last error: \($0.message))" } ?? ""
-            return GateResult(.breakers, .insufficient, "no breaker data from the canary yet\(lastError)")
+            let lastError = fleet.failures[subject]?["breakers"].map { " (last error: \($0.message))" } ?? ""
+            return GateResult(.breakers, .insufficient, "no breaker data from \(subject.isSole ? "the canary" : name) yet\(lastError)")
         }
         let age = now - view.readAt
         if age > settings.staleHold {
-            return GateResult(.breakers, .hold, "canary breakers not read for \(Format.seconds(age))")
+            return GateResult(.breakers, .hold, "\(name) breakers not read for \(Format.seconds(age))")
         }
         if let reason = view.notObserved {
-            // A 404 says nothing of a breaker gauge: it counts as "none" only while the canary's own
+            // A 404 says nothing of a breaker gauge: it counts as "none" only while the instance's own
             // metrics, where a gauge would be, are read and carry none.
-            let scrapeAge = fleet.lastGoodScrape(target: .canary).map { now - $0 }
+            let scrapeAge = fleet.lastGoodScrape(subject).map { now - $0 }
             guard view.notObservedByConfig || scrapeAge.map({ $0 <= settings.staleHold }) == true else {
                 let why = scrapeAge.map { "not read for \(Format.seconds($0))" } ?? "not read yet"
                 return GateResult(
                     .breakers, .hold,
-                    "canary breakers unknown: \(reason), and the canary's metrics (where a breaker gauge would be) \(why)")
+                    "\(name) breakers unknown: \(reason), and the \(subject.isSole ? "canary" : "instance")'s metrics (where a breaker gauge would be) \(why)")
             }
-            return GateResult(.breakers, .pass, "canary breakers not observed (\(reason)): the other gates judge")
+            return GateResult(.breakers, .pass, "\(name) breakers not observed (\(reason)): the other gates judge")
         }
         return breakerSummary(
-            halfOpen: view.breakers.filter { $0.state == .halfOpen }.map(\.name), count: view.breakers.count)
+            name, halfOpen: view.breakers.filter { $0.state == .halfOpen }.map(\.name), count: view.breakers.count)
     }
 
-    private func breakerSummary(halfOpen: [String], count: Int) -> GateResult {
+    private func breakerSummary(_ name: String, halfOpen: [String], count: Int) -> GateResult {
         if let first = halfOpen.first {
-            return GateResult(.breakers, .hold, "canary breaker \(first) half-open")
+            return GateResult(.breakers, .hold, "\(name) breaker \(first) half-open")
         }
-        return GateResult(.breakers, .pass, "canary breakers closed (\(count))")
+        return GateResult(.breakers, .pass, "\(name) breakers closed (\(count))")
     }
 
+    /// The canary's metrics are as fresh as its stalest source (the router, or every instance).
     func freshness(_ fleet: FleetState, now: Double) -> GateResult {
-        let source = fleet.trafficSource(of: .canary)
-        let lastGood = fleet.lastGoodScrape(of: .canary)
+        let subjects = fleet.metricsSubjects(of: .canary)
+        let stalest = fleet.stalestMetrics(of: .canary)
+        let lastGood = stalest?.time
         let age = now - (lastGood ?? fleet.firstObservationAt ?? now)
-        let lastError = fleet.failures[source]?["metrics"].map { " (last error: \($0.message))" } ?? ""
+        let failing = stalest?.subject ?? subjects.first { fleet.failures[$0]?["metrics"] != nil }
+        let lastError = failing.flatMap { fleet.failures[$0]?["metrics"] }.map { " (last error: \($0.message))" } ?? ""
+        let which = subjects.count > 1 ? stalest.map { " (stalest \($0.subject.instance))" } ?? "" : ""
         let note = routerNote(fleet)
         if age > settings.staleRollback {
             return GateResult(
                 .metrics, .trip,
-                "canary metrics stale for \(Format.seconds(age)) > \(Format.seconds(settings.staleRollback))\(lastError)\(note)")
+                "canary metrics stale for \(Format.seconds(age)) > \(Format.seconds(settings.staleRollback))\(which)\(lastError)\(note)")
         }
         guard lastGood != nil else {
             return GateResult(.metrics, .insufficient, "no canary metrics yet\(lastError)\(note)")
         }
         if age > settings.staleHold {
-            return GateResult(.metrics, .hold, "canary metrics stale for \(Format.seconds(age))\(lastError)\(note)")
+            return GateResult(.metrics, .hold, "canary metrics stale for \(Format.seconds(age))\(which)\(lastError)\(note)")
         }
-        return GateResult(.metrics, .pass, "canary metrics fresh (from \(source.rawValue))\(note)")
+        let source = subjects.count > 1 ? "\(subjects.count) canary instances" : fleet.trafficSource(of: .canary).rawValue
+        return GateResult(.metrics, .pass, "canary metrics fresh (from \(source))\(note)")
     }
 
     /// Why the router's series are not used although it has some, naming the values it has.
@@ -221,6 +271,35 @@ public struct GateEvaluator: Sendable {
         }
         return GateResult(
             .latency, .pass, "canary \(quantileName) \(Format.milliseconds(value)) ≤ \(limit) over \(Format.seconds(slow.span))")
+    }
+
+    // MARK: Worst instance
+
+    /// `result` with the worst instance named, when the canary has more than one and the gate judged.
+    private func naming(_ result: GateResult, _ worst: String?) -> GateResult {
+        guard let worst, result.verdict != .insufficient else { return result }
+        return GateResult(result.gate, result.verdict, result.reason + "; worst " + worst)
+    }
+
+    /// The canary instance with the highest failure ratio over `window`, as `name: ratio of N`.
+    private func worstErrors(_ fleet: FleetState, over window: Double) -> String? {
+        let traffic = fleet.instanceTraffic(of: .canary, over: window).filter { $0.1.requests > 0 }
+        guard fleet.instances(of: .canary).count > 1,
+            let worst = traffic.max(by: { ($0.1.failureRatio, $1.0.instance) < ($1.1.failureRatio, $0.0.instance) })
+        else { return nil }
+        return "\(worst.0.instance): \(Format.percent(worst.1.failureRatio)) of \(Format.count(worst.1.requests))"
+    }
+
+    /// The canary instance with the highest latency quantile over `window`, as `name: P99 812 ms`.
+    private func worstLatency(_ fleet: FleetState, over window: Double) -> String? {
+        let quantiles = fleet.instanceTraffic(of: .canary, over: window).compactMap { subject, stats in
+            let value = stats.latencyQuantile(settings.latencyQuantile)
+            return value.isNaN ? nil : (subject, value)
+        }
+        guard fleet.instances(of: .canary).count > 1,
+            let worst = quantiles.max(by: { ($0.1, $1.0.instance) < ($1.1, $0.0.instance) })
+        else { return nil }
+        return "\(worst.0.instance): \(quantileName) \(Format.milliseconds(worst.1))"
     }
 
     /// The fast window (if on) then the slow one, each with its bound.

@@ -18,6 +18,8 @@ public struct GateSettings: Equatable, Sendable {
     public var fastConfidence = 0.999
     /// Seconds the canary may be not SERVING before rollback.
     public var healthLimit: Double = 5
+    /// How many canary instances may be unhealthy for longer than `healthLimit` before rollback.
+    public var maxUnhealthy = UnhealthyAllowance.count(0)
     /// Seconds without a good canary scrape before promotion holds.
     public var staleHold: Double = 5
     /// Seconds without a good canary scrape before rollback.
@@ -25,4 +27,29 @@ public struct GateSettings: Equatable, Sendable {
 
     /// The defaults of `docs/gates.md`.
     public init() {}
+}
+
+/// How many instances of a version may be unhealthy (`gates.max_unhealthy`): a count (`1`) or a
+/// percent of the version's current instances (`"10%"`, rounded down).
+public enum UnhealthyAllowance: Equatable, Sendable, CustomStringConvertible {
+    /// At most this many instances.
+    case count(Int)
+    /// At most this percent of the instances, rounded down.
+    case percent(Double)
+
+    /// The number allowed among `instances` instances.
+    public func allowed(of instances: Int) -> Int {
+        switch self {
+        case .count(let count): count
+        case .percent(let percent): Int((percent / 100 * Double(instances)).rounded(.down))
+        }
+    }
+
+    /// As written in `grayctl.yaml`.
+    public var description: String {
+        switch self {
+        case .count(let count): "\(count)"
+        case .percent(let percent): Format.trimmed(percent, digits: 2) + "%"
+        }
+    }
 }

@@ -16,8 +16,13 @@ public struct TrafficWindow: Sendable {
     /// Time of the newest entry.
     public var latestTime: Double? { history.last?.at }
 
-    /// Appends totals observed at `time` (non-decreasing).
+    /// Appends totals observed at `time` (non-decreasing); totals at the newest entry's time replace
+    /// it (a version's instances are scraped in one round, each adding to its sum).
     public mutating func append(_ totals: TrafficTotals, at time: Double) {
+        if let last = history.last, last.at == time {
+            history[history.count - 1].totals = totals
+            return
+        }
         history.append((time, totals))
         // Keep one entry at or before (time - keep) as the baseline of the longest window.
         var drop = 0

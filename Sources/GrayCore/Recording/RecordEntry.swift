@@ -1,18 +1,20 @@
 /// One line of a recording after the header, as written: raw bodies, not yet interpreted.
 public enum RecordEntry: Equatable, Sendable {
     /// A `/metrics` scrape: the exposition text as served.
-    case metrics(Target, body: String)
+    case metrics(Subject, body: String)
     /// A gRPC health answer and, on live runs, how long the check took (seconds).
-    case health(Target, HealthStatus, latency: Double? = nil)
+    case health(Subject, HealthStatus, latency: Double? = nil)
     /// A `/admin/breakers` read: the JSON document as served.
-    case breakers(Target, body: JSONValue)
+    case breakers(Subject, body: JSONValue)
     /// grayctl's own note that a target's breakers are not observed (see
     /// ``Observation/breakersNotObserved(_:reason:configured:)``); never from a service's answer.
-    case breakersNotObserved(Target, reason: String, configured: Bool)
+    case breakersNotObserved(Subject, reason: String, configured: Bool)
     /// The router's canary weight as read back.
     case weight(Int, generation: String?)
     /// A failed observation.
-    case error(Target, endpoint: String, message: String)
+    case error(Subject, endpoint: String, message: String)
+    /// Discovery's list of a version's instances (static list, DNS, Prometheus's `instance` label).
+    case instances(Version, [String])
     /// What grayctl or an operator did (not an input of replay).
     case action(action: String, weight: Int, by: String, reason: String)
 
@@ -40,6 +42,8 @@ public enum RecordEntry: Equatable, Sendable {
             return .weight(weight, generation: generation)
         case .error(let target, let endpoint, let message):
             return .failed(target, endpoint: endpoint, message: message)
+        case .instances(let version, let ids):
+            return .instances(version, ids)
         case .action:
             return nil
         }
@@ -98,6 +102,17 @@ public struct Recording: Equatable, Sendable {
 }
 
 extension RecordEntry {
+    /// What the entry is of; nil for weights, discovery and actions.
+    public var subject: Subject? {
+        switch self {
+        case .metrics(let subject, _), .health(let subject, _, _), .breakers(let subject, _),
+            .breakersNotObserved(let subject, _, _), .error(let subject, _, _):
+            return subject
+        case .weight, .instances, .action:
+            return nil
+        }
+    }
+
     /// The message of an `error` entry; nil for any other.
     public var failureMessage: String? {
         if case .error(_, _, let message) = self { return message }

@@ -100,11 +100,18 @@ public enum RecordingReader {
             guard let text = value[field]?.string else { throw .badField(line: line, field: field, expected: "a string") }
             return text
         }
-        func target() throws(RecordingError) -> Target {
+        func target() throws(RecordingError) -> Subject {
             guard let target = value["target"]?.string.flatMap(Target.init(rawValue:)) else {
                 throw .badField(line: line, field: "target", expected: "\"stable\", \"canary\" or \"router\"")
             }
-            return target
+            switch value["instance"] {
+            case nil, .null:
+                return Subject(target)
+            case .string(let instance) where !instance.isEmpty && target != .router:
+                return Subject(target, instance: instance)
+            default:
+                throw .badField(line: line, field: "instance", expected: "an instance ID (a non-empty string) of stable or canary")
+            }
         }
         func weight() throws(RecordingError) -> Int {
             guard let weight = value["weight"]?.number, weight == weight.rounded(), (0...100).contains(weight) else {
@@ -139,6 +146,14 @@ public enum RecordingReader {
             return .weight(try weight(), generation: generation)
         case "error":
             return .error(try target(), endpoint: try string("endpoint"), message: try string("message"))
+        case "instances":
+            guard let version = value["target"]?.string.flatMap(Version.init(rawValue:)) else {
+                throw .badField(line: line, field: "target", expected: "\"stable\" or \"canary\"")
+            }
+            guard let list = value["instances"]?.array, list.allSatisfy({ ($0.string ?? "").isEmpty == false }) else {
+                throw .badField(line: line, field: "instances", expected: "an array of instance IDs (non-empty strings)")
+            }
+            return .instances(version, list.compactMap(\.string))
         case "action":
             return .action(
                 action: try string("action"), weight: try weight(), by: value["by"]?.string ?? "",

@@ -11,7 +11,9 @@ struct BreakersPanel: Widget {
         guard let fleet = context.release?.fleet else { return }
         var row = 0
         var transitions: [(epoch: Double, text: String)] = []
-        for target in [Target.canary, .stable] {
+        for target in [Version.canary, .stable].flatMap({ fleet.instances(of: $0).isEmpty ? [Subject($0.target)] : fleet.instances(of: $0) }) {
+            let label = target.isSole ? target.target.rawValue : target.instance
+            let width = max(7, label.count)
             let gauges = fleet.breakerGauges(of: target).sorted { $0.key < $1.key }
             guard let view = fleet.breakers[target], view.notObserved == nil || gauges.isEmpty else {
                 for (name, reading) in gauges where row < inner.height {
@@ -20,29 +22,29 @@ struct BreakersPanel: Widget {
                     case .state(let known): state = known.rawValue.uppercasedIfOpen
                     case .unrecognised(let what): state = what
                     }
-                    screen.put(target.rawValue.rightPadded(to: 7) + name.rightPadded(to: 13) + " " + state + " (gauge)", in: inner, row: row)
+                    screen.put(label.rightPadded(to: width) + name.rightPadded(to: 13) + " " + state + " (gauge)", in: inner, row: row)
                     row += 1
                 }
-                if gauges.isEmpty, target == .canary {
+                if gauges.isEmpty, target.target == .canary {
                     let failure = fleet.failures[target]?["breakers"]
-                    screen.put("canary  " + (failure.map { "unreadable: \($0.message)" } ?? "not read yet"), in: inner, row: row, style: Style(.muted))
+                    screen.put(label.rightPadded(to: width + 1) + (failure.map { "unreadable: \($0.message)" } ?? "not read yet"), in: inner, row: row, style: Style(.muted))
                     row += 1
                 }
                 continue
             }
             if let reason = view.notObserved, row < inner.height {
-                screen.put(target.rawValue.rightPadded(to: 8) + "not observed: \(reason)", in: inner, row: row, style: Style(.muted))
+                screen.put(label.rightPadded(to: width + 1) + "not observed: \(reason)", in: inner, row: row, style: Style(.muted))
                 row += 1
             }
             for breaker in view.breakers where row < inner.height {
                 let age = breaker.since.flatMap(TimeText.epoch(rfc3339:)).map { TimeText.age(context.model.epoch - $0) } ?? "?"
-                let text = target.rawValue.rightPadded(to: 7) + breaker.name.rightPadded(to: 13) + " "
+                let text = label.rightPadded(to: width) + breaker.name.rightPadded(to: 13) + " "
                     + breaker.state.rawValue.uppercasedIfOpen.rightPadded(to: 10) + age
                 screen.put(text + context.staleSuffix(view.readAt), in: inner, row: row, style: context.style(Self.style(breaker.state), readAt: view.readAt))
                 row += 1
                 for transition in breaker.transitions {
                     let epoch = TimeText.epoch(rfc3339: transition.at) ?? 0
-                    transitions.append((epoch, "\(TimeText.clock(epoch)) \(target.rawValue) \(breaker.name) \(transition.from.rawValue) → \(transition.to.rawValue)"))
+                    transitions.append((epoch, "\(TimeText.clock(epoch)) \(label) \(breaker.name) \(transition.from.rawValue) → \(transition.to.rawValue)"))
                 }
             }
         }

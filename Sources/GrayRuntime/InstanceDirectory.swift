@@ -1,0 +1,130 @@
+public import GrayCore
+public import GrayProbe
+
+/// The instances of one version at each poll round, and the readers that reach them.
+///
+/// Where they come from (`targets.<version>` in `grayctl.yaml`): one instance (`admin`/`grpc`, the
+/// version's *sole* instance), a static list (`instances`), DNS (`dns`: every address of a name,
+/// re-resolved every `every` seconds), or Prometheus (only a selector: the `instance` label values
+/// of its answer). A list, DNS and Prometheus announce the instances with an `instances` entry
+/// whenever they change (and at the first round); a failed resolution keeps the last list and is
+/// an `error` entry of endpoint `discovery`.
+public actor InstanceDirectory {
+    /// One instance and its readers.
+    public struct Member: Sendable {
+        /// The instance.
+        public let subject: Subject
+        /// Its admin port, if it has one.
+        let admin: AdminReader?
+        /// Its gRPC health, if it has a gRPC address.
+        let health: GRPCHealthClient?
+        /// Values of Prometheus's `instance` label that are this instance.
+        let labels: [String]
+    }
+
+    enum Source {
+        case sole(InstanceEndpoints)
+        case list([InstanceEndpoints])
+        case dns(DNSDiscovery)
+        case prometheus
+        case none
+    }
+
+    /// The version.
+    public let version: Version
+    private let source: Source
+    private let tls: ProbeTLS?
+    private let timeout: Double
+    private var members: [Member] = []
+    private var announced: [String]?
+    private var resolvedAt: ContinuousClock.Instant?
+
+    /// The directory of `version` as `endpoints` configure it; `hasSelector` when Prometheus reads
+    /// its metrics (with nothing else configured, Prometheus's answers name its instances).
+    public init(version: Version, endpoints: TargetEndpoints?, hasSelector: Bool, tls: ProbeTLS?, timeout: Double) {
+        self.version = version
+        self.tls = tls
+        self.timeout = timeout
+        if let endpoints, !endpoints.instances.isEmpty {
+            source = .list(endpoints.instances)
+        } else if let dns = endpoints?.dns {
+            source = .dns(dns)
+        } else if let endpoints, endpoints.admin != nil || endpoints.grpc != nil {
+            source = .sole(InstanceEndpoints(admin: endpoints.admin, grpc: endpoints.grpc))
+        } else {
+            source = hasSelector ? .prometheus : .none
+        }
+        switch source {
+        case .sole(let instance): members = [Self.member(Subject(version.target), instance, tls: tls, timeout: timeout)]
+        case .list(let list): members = list.map { Self.member(.instance(version, $0.id!), $0, tls: tls, timeout: timeout) }
+        case .dns, .prometheus, .none: break
+        }
+    }
+
+    /// True when the instances are whatever Prometheus's answers name.
+    public var fromPrometheus: Bool {
+        if case .prometheus = source { return true }
+        return false
+    }
+
+    /// The instances of this round, and what discovery says in it (a changed list, a failure).
+    public func round() async -> (members: [Member], entries: [RecordEntry]) {
+        var entries: [RecordEntry] = []
+        switch source {
+        case .list:
+            entries += announce(members.map(\.subject.instance))
+        case .dns(let dns):
+            let now = ContinuousClock.now
+            if let resolvedAt, now - resolvedAt < .milliseconds(Int64(dns.every * 1000)) { break }
+            resolvedAt = now
+            do {
+                let addresses = try await DNSResolver.addresses(of: dns.name)
+                let known = Dictionary(members.map { ($0.subject.instance, $0) }, uniquingKeysWith: { a, _ in a })
+                members = addresses.map { address in
+                    let instance = dns.instance(at: address)
+                    return known[instance.id!] ?? Self.member(.instance(version, instance.id!), instance, tls: tls, timeout: timeout)
+                }
+                entries += announce(members.map(\.subject.instance))
+            } catch {
+                entries += announce(members.map(\.subject.instance))
+                entries.append(.error(Subject(version.target), endpoint: "discovery", message: error.description))
+            }
+        case .sole, .prometheus, .none:
+            break
+        }
+        return (members, entries)
+    }
+
+    /// True when one instance is configured: Prometheus's answer must then name one instance.
+    public var isSole: Bool {
+        if case .sole = source { return true }
+        return false
+    }
+
+    /// The subject a Prometheus `instance` label value is of: the member it names, else an instance
+    /// of that name (one the list or DNS does not have still serves the version's traffic).
+    public func subjectResolver() -> @Sendable (String?) -> Subject {
+        let version = version
+        let byLabel = Dictionary(members.flatMap { member in member.labels.map { ($0, member.subject) } }, uniquingKeysWith: { a, _ in a })
+        return { label in label.flatMap { byLabel[$0] } ?? label.map { .instance(version, $0) } ?? Subject(version.target) }
+    }
+
+    /// For Prometheus discovery: the instances an answer named, announced when they changed.
+    public func saw(_ ids: [String]) -> [RecordEntry] {
+        guard fromPrometheus else { return [] }
+        return announce(ids.sorted())
+    }
+
+    private func announce(_ ids: [String]) -> [RecordEntry] {
+        guard ids != announced else { return [] }
+        announced = ids
+        return [.instances(version, ids)]
+    }
+
+    private static func member(_ subject: Subject, _ instance: InstanceEndpoints, tls: ProbeTLS?, timeout: Double) -> Member {
+        let admin = instance.admin.map { AdminReader(subject: subject, baseURL: $0, tls: tls ?? ProbeTLS(), timeout: timeout) }
+        let health = instance.grpc.map { GRPCHealthClient(address: $0, tls: tls) }
+        let labels = [instance.name, instance.admin.map(InstanceEndpoints.hostPort)].compactMap { $0 }
+        return Member(subject: subject, admin: admin, health: health, labels: labels)
+    }
+}
