@@ -3,9 +3,12 @@ public struct FaultClient: Sendable {
     private let http: CurlHTTPClient
     private let url: String
     private let token: String?
+    /// How messages call the instance (`canary`, `canary-1`).
+    public let name: String
 
-    /// A client for the instance whose admin port is at `baseURL`.
-    public init(baseURL: String, token: String?, tls: ProbeTLS = ProbeTLS()) {
+    /// A client for the instance `name` whose admin port is at `baseURL`.
+    public init(baseURL: String, token: String?, name: String = "canary", tls: ProbeTLS = ProbeTLS()) {
+        self.name = name
         url = (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/admin/faults"
         self.token = token
         http = CurlHTTPClient(tls: tls, label: "grayctl.faults")

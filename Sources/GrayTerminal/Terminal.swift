@@ -138,8 +138,14 @@ public final class Terminal {
         let result = wget_wch(window, &character)
         if result == KEY_CODE_YES {
             if Int32(character) == KEY_RESIZE { return .resize }
-            if Int32(character) == KEY_ENTER { return .key(.enter) }
-            return nil
+            switch Int32(character) {
+            case KEY_ENTER: return .key(.enter)
+            case KEY_UP: return .key(.up)
+            case KEY_DOWN: return .key(.down)
+            case KEY_PPAGE: return .key(.pageUp)
+            case KEY_NPAGE: return .key(.pageDown)
+            default: return nil
+            }
         }
         guard result == OK else { return nil }
         switch character {

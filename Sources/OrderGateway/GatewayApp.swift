@@ -13,9 +13,9 @@ public import Prometheus
 public final class GatewayApp: Sendable {
     /// How to run.
     public struct Configuration: Sendable {
-        /// `host:port` of the stable upstream's gRPC port.
+        /// `host:port` of the stable upstream's gRPC port (several, comma-separated: round robin).
         public var stable: String
-        /// `host:port` of the canary upstream's gRPC port.
+        /// `host:port` of the canary upstream's gRPC port (several, comma-separated: round robin).
         public var canary: String
         /// Initial canary weight.
         public var weight = 0
@@ -81,12 +81,24 @@ public final class GatewayApp: Sendable {
         drainContinuation.yield()
     }
 
-    private static func client(_ address: String, tls: TLSFiles) throws -> GRPCClient<HTTP2ClientTransport.Posix> {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw StartError.badUpstream(address)
+    /// A client of one version's upstreams: `host:port`, or several IPv4 `host:port`s separated by
+    /// commas, balanced round robin (a version of many instances).
+    private static func client(_ addresses: String, tls: TLSFiles) throws -> GRPCClient<HTTP2ClientTransport.Posix> {
+        var pairs: [(host: String, port: Int)] = []
+        for address in addresses.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]), colon != address.startIndex else {
+                throw StartError.badUpstream(address)
+            }
+            pairs.append((String(address[..<colon]), port))
         }
-        let host = String(address[..<colon])
-        return GRPCClient(transport: try .http2NIOPosix(target: .dns(host: host, port: port), transportSecurity: tls.client))
+        guard let first = pairs.first else { throw StartError.badUpstream(addresses) }
+        if pairs.count == 1 {
+            return GRPCClient(transport: try .http2NIOPosix(target: .dns(host: first.host, port: first.port), transportSecurity: tls.client))
+        }
+        return GRPCClient(
+            transport: try .http2NIOPosix(
+                target: .ipv4(pairs: pairs), transportSecurity: tls.client,
+                serviceConfig: ServiceConfig(loadBalancingConfig: [.roundRobin])))
     }
 
     /// Serves until drained; calls `onListening` with the gRPC and admin ports once bound.

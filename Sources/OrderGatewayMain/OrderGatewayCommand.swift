@@ -19,10 +19,10 @@ struct OrderGatewayCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "host:port of the stable upstream's gRPC port.")
+    @Option(help: "host:port of the stable upstream's gRPC port; several IPv4 host:port, comma-separated, are balanced round robin.")
     var stable: String
 
-    @Option(help: "host:port of the canary upstream's gRPC port.")
+    @Option(help: "host:port of the canary upstream's gRPC port; several IPv4 host:port, comma-separated, are balanced round robin.")
     var canary: String
 
     @Option(help: "Initial canary weight, 0...100.")

@@ -16,22 +16,39 @@ struct DemoCommand: AsyncParsableCommand {
             slow, and watch the gates trip and grayctl roll it back within seconds; r rolls back by hand; \
             ? lists every key. q quits and stops every process of the fleet.
 
+            --instances N runs N order-services per version behind the gateway (round robin within a \
+            version): the health panel counts them, reasons name the worst one, and i lists them all; f then \
+            breaks only the first canary instance. --prometheus also starts Debian's Prometheus server \
+            scraping the whole fleet every second and releases on what it scraped (metrics.source: prometheus).
+
             The fleet's binaries must sit beside grayctl: run `swift build` once first (about 7 minutes).
             """
     )
 
     @OptionGroup var live: LiveOptions
 
+    @Option(help: "order-service instances per version (1...20).")
+    var instances: Int = 1
+
+    @Flag(help: "Start Debian's Prometheus scraping the fleet every second, and read the metrics from it.")
+    var prometheus = false
+
+    func validate() throws {
+        guard (1...20).contains(instances) else { throw ValidationError("--instances must be in 1...20, not \(instances)") }
+    }
+
     func run() async throws {
         let fleet: DemoFleet
         do {
-            fleet = try DemoFleet()
+            fleet = try DemoFleet(instances: instances)
         } catch {
             throw InputError("\(error)")
         }
         defer { fleet.stop() }
         do {
-            try fleet.start { step in InputFiles.writeError("grayctl demo: \(step)…\n") }
+            let progress = { (step: String) in InputFiles.writeError("grayctl demo: \(step)…\n") }
+            try fleet.start(progress: progress)
+            if prometheus { try await fleet.startPrometheus(progress: progress) }
         } catch {
             throw InputError("\(error)")
         }
@@ -39,7 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
         let session = try await ReleaseSetup.session(
             configuration: configuration, live: live, mode: .demo, journalPath: fleet.folder.appendingPathComponent("journal.jsonl").path,
             newRelease: true, token: fleet.token, autoAdvance: true, operatorName: ProcessInfo.processInfo.environment["USER"] ?? "demo",
-            faults: FaultClient(baseURL: "http://\(fleet.addresses["canary"]!.admin)", token: fleet.token))
+            faults: FaultClient(baseURL: "http://\(fleet.addresses[fleet.names("canary")[0]]!.admin)", token: fleet.token, name: fleet.names("canary")[0]))
         try await session.run()
     }
 }

@@ -1,8 +1,10 @@
 import Foundation
+import GrayProbe
 
-/// The local fleet `grayctl demo` runs: stable v1 and canary v2 order-services, the gateway in front
-/// of them, and steady load through the gateway. All on free loopback ports, logs in a temporary
-/// folder, stopped (SIGTERM, then SIGKILL after 3 s) by ``stop()``.
+/// The local fleet `grayctl demo` runs: stable v1 and canary v2 order-services (`instances` of each),
+/// the gateway in front of them (round robin within a version), steady load through the gateway,
+/// and optionally Debian's Prometheus scraping all of it every second. All on free loopback ports,
+/// logs in a temporary folder, stopped (SIGTERM, then SIGKILL after 3 s) by ``stop()``.
 final class DemoFleet: @unchecked Sendable {
     /// Why the fleet did not start.
     struct StartError: Error, CustomStringConvertible {
@@ -17,8 +19,18 @@ final class DemoFleet: @unchecked Sendable {
     private let binaries: URL
     /// The admin token every member of the fleet shares (a random one per demo).
     let token: String
+    /// Instances per version.
+    let instances: Int
+    /// The Prometheus server's base URL, once started.
+    private(set) var prometheusURL: String?
 
-    init() throws {
+    /// Names of a version's instances: `stable`/`canary` for one, `stable-1`… for several.
+    func names(_ role: String) -> [String] {
+        instances == 1 ? [role] : (1...instances).map { "\(role)-\($0)" }
+    }
+
+    init(instances: Int = 1) throws {
+        self.instances = instances
         binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("grayctl-demo-\(getpid())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -37,37 +49,108 @@ final class DemoFleet: @unchecked Sendable {
 
     /// Starts the whole fleet; `progress` hears each step.
     func start(progress: (String) -> Void) throws {
-        progress("starting order-service v1 (stable)")
-        try startServer("stable", "order-service", ["--role", "stable", "--version", "v1", "--admin-token-file", tokenFile, "--drain-timeout", "1"])
-        progress("starting order-service v2 (canary)")
-        try startServer("canary", "order-service", ["--role", "canary", "--version", "v2", "--admin-token-file", tokenFile, "--drain-timeout", "1"])
+        for (role, version) in [("stable", "v1"), ("canary", "v2")] {
+            for name in names(role) {
+                progress("starting order-service \(version) (\(name))")
+                try startServer(name, "order-service", ["--role", role, "--version", version, "--admin-token-file", tokenFile, "--drain-timeout", "1"])
+            }
+        }
         progress("starting order-gateway (canary weight 0%)")
+        let upstreams = { (role: String) in self.names(role).map { self.addresses[$0]!.grpc }.joined(separator: ",") }
         try startServer("gateway", "order-gateway", [
-            "--stable", addresses["stable"]!.grpc, "--canary", addresses["canary"]!.grpc, "--admin-token-file", tokenFile, "--drain-timeout", "1",
+            "--stable", upstreams("stable"), "--canary", upstreams("canary"), "--admin-token-file", tokenFile, "--drain-timeout", "1",
         ])
         progress("starting order-load: 8 workers, 300 unary calls/s through the gateway")
         _ = try launch("load", "order-load", ["--target", addresses["gateway"]!.grpc, "--call", "unary", "--concurrency", "8", "--rps", "300", "--duration", "3600"])
     }
 
+    /// Starts Debian's Prometheus (`/usr/bin/prometheus`) scraping every instance and the gateway
+    /// every second, and waits (up to 30 s) until it is ready.
+    func startPrometheus(progress: (String) -> Void) async throws {
+        let binary = "/usr/bin/prometheus"
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw StartError(description: "--prometheus needs Debian's prometheus at \(binary): run `bash scripts/setup.sh` (it installs it)")
+        }
+        let job = { (name: String, members: [String]) in
+            "  - {job_name: \(name), static_configs: [{targets: [\(members.map { "\"\(self.addresses[$0]!.admin)\"" }.joined(separator: ", "))]}]}"
+        }
+        let config = "global: {scrape_interval: 1s}\nscrape_configs:\n"
+            + [job("gateway", ["gateway"]), job("orders-v1", names("stable")), job("orders-v2", names("canary"))].joined(separator: "\n") + "\n"
+        let configFile = folder.appendingPathComponent("prometheus.yml")
+        try Data(config.utf8).write(to: configFile)
+        let port = try Self.freePort()
+        progress("starting prometheus on 127.0.0.1:\(port), scraping the fleet every second")
+        _ = try launch("prometheus", binary, [
+            "--config.file=\(configFile.path)", "--storage.tsdb.path=\(folder.appendingPathComponent("tsdb").path)",
+            "--web.listen-address=127.0.0.1:\(port)",
+        ], absolute: true)
+        let url = "http://127.0.0.1:\(port)"
+        let client = CurlHTTPClient()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let answer = try? await client.send(HTTPRequest(url: url + "/-/ready")), answer.status == 200 {
+                prometheusURL = url
+                return
+            }
+            guard processes.last?.process.isRunning == true else { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw StartError(description: "prometheus did not become ready: see \(folder.appendingPathComponent("prometheus.log").path)")
+    }
+
+    /// A free TCP port on 127.0.0.1 (bound, read, released).
+    private static func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound else { throw StartError(description: "no free loopback port for prometheus") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
     /// grayctl's configuration for this fleet: the default plan with a short bake, so a demo moves.
+    /// Several instances are listed by name; with Prometheus, metrics come from it.
     func config() throws -> String {
-        let yaml = """
+        let version = { (role: String) -> String in
+            guard self.instances > 1 else {
+                return "{admin: \"http://\(self.addresses[role]!.admin)\", grpc: \"\(self.addresses[role]!.grpc)\"}"
+            }
+            let list = self.names(role).map { name in
+                "{name: \(name), admin: \"http://\(self.addresses[name]!.admin)\", grpc: \"\(self.addresses[name]!.grpc)\"}"
+            }
+            return "{instances: [\(list.joined(separator: ", "))]}"
+        }
+        var yaml = """
             service: order-service
             targets:
               router: {admin: "http://\(addresses["gateway"]!.admin)", kind: gateway}
-              stable: {admin: "http://\(addresses["stable"]!.admin)", grpc: "\(addresses["stable"]!.grpc)"}
-              canary: {admin: "http://\(addresses["canary"]!.admin)", grpc: "\(addresses["canary"]!.grpc)"}
+              stable: \(version("stable"))
+              canary: \(version("canary"))
             plan: {steps: [5, 10, 25, 50, 100], bake: 15s, interval: 500ms}
             gates: {window: 10s, fast_window: 5s, min_requests: 30}
             """
+        if let prometheusURL {
+            yaml += """
+
+                metrics: {source: prometheus}
+                prometheus:
+                  url: \(prometheusURL)
+                  selectors: {router: '{job="gateway"}', stable: '{job="orders-v1"}', canary: '{job="orders-v2"}'}
+                """
+        }
         let path = folder.appendingPathComponent("grayctl.yaml").path
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }
 
-    private func launch(_ name: String, _ binary: String, _ arguments: [String]) throws -> URL {
+    private func launch(_ name: String, _ binary: String, _ arguments: [String], absolute: Bool = false) throws -> URL {
         let process = Process()
-        process.executableURL = binaries.appendingPathComponent(binary)
+        process.executableURL = absolute ? URL(fileURLWithPath: binary) : binaries.appendingPathComponent(binary)
         process.arguments = arguments
         let output = folder.appendingPathComponent("\(name).out").creatingFile()
         process.standardOutput = try FileHandle(forWritingTo: output)

@@ -42,8 +42,10 @@ struct LiveOptions: ParsableArguments {
         if needsRouter, configuration.targets[.router]?.admin == nil {
             throw InputError("\(config): targets.router.admin is required to drive a release")
         }
-        guard configuration.targets[.canary]?.grpc != nil || configuration.targets[.canary]?.admin != nil else {
-            throw InputError("\(config): targets.canary needs an admin URL or a gRPC address")
+        let canary = configuration.targets[.canary]
+        let observed = canary.map { $0.admin != nil || $0.grpc != nil || !$0.instances.isEmpty || $0.dns != nil } ?? false
+        guard observed || (configuration.metricsSource == .prometheus && configuration.prometheus?.selectors[.canary] != nil) else {
+            throw InputError("\(config): targets.canary needs an admin URL, a gRPC address, an instances list or dns (or, with metrics.source: prometheus, a selector)")
         }
         return configuration
     }

@@ -188,7 +188,7 @@ struct LiveSession {
             case .errors: try await client.inject(errorRatio: 0.5, latencyMilliseconds: 0)
             case .latency: try await client.inject(errorRatio: 0, latencyMilliseconds: 800)
             }
-            dashboard.post(.noted(kind == .errors ? "demo: canary now fails 50% of calls" : "demo: canary calls now take +800 ms", alert: false))
+            dashboard.post(.noted(kind == .errors ? "demo: \(client.name) now fails 50% of calls" : "demo: \(client.name) calls now take +800 ms", alert: false))
         } catch {
             dashboard.post(.noted("demo: fault not injected: \(error)", alert: true))
         }

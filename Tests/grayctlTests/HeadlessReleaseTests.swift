@@ -6,6 +6,7 @@ import Testing
 final class FleetProcesses: @unchecked Sendable {
     static let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     private var processes: [Process] = []
+    private var named: [String: Process] = [:]
     let folder: URL
     private(set) var addresses: [String: (grpc: String, admin: String)] = [:]
 
@@ -25,6 +26,7 @@ final class FleetProcesses: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         processes.append(process)
+        named[name] = process
         var line: [UInt8] = []
         while true {
             let byte = output.fileHandleForReading.readData(ofLength: 1)
@@ -38,21 +40,65 @@ final class FleetProcesses: @unchecked Sendable {
         addresses[name] = (field("grpc"), field("admin"))
     }
 
-    /// Starts stable, canary and gateway, and bounded load through the gateway.
-    func startFleet(loadSeconds: Int) throws {
+    /// Names of a version's instances: `stable`/`canary` for one, `stable-1`… for several.
+    static func names(_ role: String, _ count: Int) -> [String] {
+        count == 1 ? [role] : (1...count).map { "\(role)-\($0)" }
+    }
+
+    /// Starts `stable` and `canary` order-service instances, the gateway (round robin within a
+    /// version), and bounded load through the gateway.
+    func startFleet(loadSeconds: Int, stable: Int = 1, canary: Int = 1) throws {
+        for (role, version, count) in [("stable", "v1", stable), ("canary", "v2", canary)] {
+            for name in Self.names(role, count) { try startService(name, role: role, version: version) }
+        }
+        try startGateway(stable: Self.names("stable", stable), canary: Self.names("canary", canary))
+        startLoad(seconds: loadSeconds)
+    }
+
+    /// Starts one order-service; `host` and `ports` (gRPC, admin) pin where it listens.
+    func startService(_ name: String, role: String, version: String, host: String = "127.0.0.1", ports: (Int, Int) = (0, 0)) throws {
         let token = folder.appendingPathComponent("token").path
-        try start("stable", "order-service", ["--role", "stable", "--version", "v1", "--admin-token-file", token, "--drain-timeout", "1"])
-        try start("canary", "order-service", ["--role", "canary", "--version", "v2", "--admin-token-file", token, "--drain-timeout", "1"])
-        try start("gateway", "order-gateway", [
-            "--stable", addresses["stable"]!.grpc, "--canary", addresses["canary"]!.grpc, "--admin-token-file", token, "--drain-timeout", "1",
+        try start(name, "order-service", [
+            "--role", role, "--version", version, "--admin-token-file", token, "--drain-timeout", "1", "--host", host,
+            "--grpc-port", "\(ports.0)", "--admin-port", "\(ports.1)",
         ])
+    }
+
+    /// Starts the gateway in front of the named instances.
+    func startGateway(stable: [String], canary: [String]) throws {
+        let token = folder.appendingPathComponent("token").path
+        let upstreams = { (names: [String]) in names.map { self.addresses[$0]!.grpc }.joined(separator: ",") }
+        try start("gateway", "order-gateway", [
+            "--stable", upstreams(stable), "--canary", upstreams(canary), "--admin-token-file", token, "--drain-timeout", "1",
+        ])
+    }
+
+    /// Bounded load through the gateway.
+    func startLoad(seconds: Int) {
         let load = Process()
         load.executableURL = Self.binaries.appendingPathComponent("order-load")
-        load.arguments = ["--target", addresses["gateway"]!.grpc, "--concurrency", "4", "--rps", "200", "--duration", "\(loadSeconds)"]
+        load.arguments = ["--target", addresses["gateway"]!.grpc, "--concurrency", "4", "--rps", "200", "--duration", "\(seconds)"]
         load.standardOutput = FileHandle.nullDevice
         load.standardError = FileHandle.nullDevice
-        try load.run()
+        try? load.run()
         processes.append(load)
+    }
+
+    /// Stops one named process: SIGTERM (it drains) or SIGKILL; waits for it.
+    func stop(_ name: String, signal: Int32 = SIGTERM) {
+        guard let process = named[name], process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+    }
+
+    /// Waits (up to `seconds`) until the gateway's weight is above 0.
+    func waitForCanaryTraffic(seconds: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let weight = try? weight(), weight > 0 { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return false
     }
 
     /// A config for this fleet with a short plan (or `plan`, YAML flow style).

@@ -8,6 +8,14 @@ public enum Key: Equatable, Sendable {
     case escape
     /// Enter.
     case enter
+    /// Arrow up.
+    case up
+    /// Arrow down.
+    case down
+    /// Page up.
+    case pageUp
+    /// Page down.
+    case pageDown
 }
 
 /// An input of the dashboard model: what the release loop reported, what the operator typed, and

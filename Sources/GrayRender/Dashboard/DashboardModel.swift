@@ -39,6 +39,10 @@ public struct DashboardModel: Sendable {
     public private(set) var prompt: Prompt?
     /// Whether the help overlay is shown.
     public private(set) var showsHelp = false
+    /// Whether the instances view is shown.
+    public private(set) var showsInstances = false
+    /// The first row of the instances view shown (the view keeps it within its rows).
+    public private(set) var instancesOffset = 0
     /// The theme's name.
     public private(set) var themeName: String
     /// Seconds since the start.
@@ -113,6 +117,7 @@ public struct DashboardModel: Sendable {
             showsHelp = false
             return []
         }
+        if showsInstances, let handled = scrollInstances(key) { return handled }
         guard case .character(let character) = key,
             let binding = KeyBinding.bindings(for: mode).first(where: { $0.key == character })
         else { return [] }
@@ -127,6 +132,10 @@ public struct DashboardModel: Sendable {
         case .help:
             showsHelp.toggle()
             return []
+        case .instances:
+            showsInstances.toggle()
+            instancesOffset = 0
+            return []
         case .quit:
             if releaseInFlight {
                 prompt = .quit
@@ -136,6 +145,22 @@ public struct DashboardModel: Sendable {
         case .faultErrors: return [.injectFault(.errors)]
         case .faultLatency: return [.injectFault(.latency)]
         }
+    }
+
+    /// Keys of the instances view: scrolling, and Esc to close; nil for keys it leaves to the dashboard.
+    private mutating func scrollInstances(_ key: Key) -> [DashboardCommand]? {
+        let count = release.map { fleet in Version.allCases.map { fleet.fleet.instances(of: $0).count }.reduce(0, +) } ?? 0
+        let page = 10
+        switch key {
+        case .escape: showsInstances = false
+        case .up, .character("k"): instancesOffset -= 1
+        case .down, .character("j"): instancesOffset += 1
+        case .pageUp: instancesOffset -= page
+        case .pageDown: instancesOffset += page
+        default: return nil
+        }
+        instancesOffset = max(0, min(instancesOffset, count - 1))
+        return []
     }
 
     static func describe(_ decision: Decision) -> String {

@@ -40,6 +40,7 @@ public enum DashboardView {
         BreakersPanel(context: context).draw(in: breakersArea, on: &screen)
         EventsPanel(context: context).draw(in: eventsArea, on: &screen)
         KeyBar(context: context).draw(in: keyRow, on: &screen)
+        if model.showsInstances { InstancesView(context: context).draw(in: body, on: &screen) }
         if model.showsHelp { HelpOverlay(context: context).draw(in: screen.bounds, on: &screen) }
         return screen
     }

@@ -12,6 +12,8 @@ public enum DashboardAction: String, Sendable {
     case nextTheme
     /// Help overlay on or off.
     case help
+    /// Instances view on or off.
+    case instances
     /// Quit (asks first while a release is in flight).
     case quit
     /// Demo: inject errors into the canary.
@@ -46,6 +48,7 @@ public struct KeyBinding: Equatable, Sendable {
         KeyBinding(key: "t", label: "t", action: .nextTheme, help: "next colour theme", isDangerous: false, modes: [.watch, .release, .demo]),
         KeyBinding(key: "?", label: "?", action: .help, help: "this help", isDangerous: false, modes: [.watch, .release, .demo]),
         KeyBinding(key: "q", label: "q", action: .quit, help: "quit (asks while a release is in flight)", isDangerous: false, modes: [.watch, .release, .demo]),
+        KeyBinding(key: "i", label: "i", action: .instances, help: "every instance, worst first (↑ ↓ PgUp PgDn scroll, Esc closes)", isDangerous: false, modes: [.watch, .release, .demo]),
     ]
 
     /// The bindings of `mode`.

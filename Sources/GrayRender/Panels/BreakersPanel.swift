@@ -13,7 +13,7 @@ struct BreakersPanel: Widget {
         var transitions: [(epoch: Double, text: String)] = []
         for target in [Version.canary, .stable].flatMap({ fleet.instances(of: $0).isEmpty ? [Subject($0.target)] : fleet.instances(of: $0) }) {
             let label = target.isSole ? target.target.rawValue : target.instance
-            let width = max(7, label.count)
+            let width = max(7, label.count + 1)
             let gauges = fleet.breakerGauges(of: target).sorted { $0.key < $1.key }
             guard let view = fleet.breakers[target], view.notObserved == nil || gauges.isEmpty else {
                 for (name, reading) in gauges where row < inner.height {

@@ -37,6 +37,7 @@ struct KeyBar: Widget {
         case .autoAdvance: return "auto"
         case .nextTheme: return "theme"
         case .help: return "help"
+        case .instances: return "instances"
         case .quit: return "quit"
         case .faultErrors: return "fail"
         case .faultLatency: return "slow"
