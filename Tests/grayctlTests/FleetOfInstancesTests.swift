@@ -189,3 +189,85 @@ struct FleetOfInstancesTests {
         #expect(try setup.fleet.weight() == 0)
     }
 }
+
+/// DNS discovery against the system resolver: a name with two loopback addresses in `/etc/hosts`
+/// (as a Kubernetes headless service has one per ready pod), each a canary instance on the same
+/// ports; Prometheus scrapes both. The test adds the name to `/etc/hosts` and removes it after (it
+/// needs root, as CI runs; it fails, not skips, without it).
+@Suite("DNS discovery of a version's instances, through /etc/hosts", .serialized)
+struct DNSDiscoveryTests {
+    /// Lines added to /etc/hosts, removed by ``remove(_:)``.
+    static func add(_ lines: [String]) throws {
+        let hosts = try String(contentsOfFile: "/etc/hosts", encoding: .utf8)
+        try Data((hosts.hasSuffix("\n") || hosts.isEmpty ? hosts : hosts + "\n").appending(lines.map { $0 + "\n" }.joined()).utf8)
+            .write(to: URL(fileURLWithPath: "/etc/hosts"))
+    }
+
+    static func remove(_ lines: [String]) {
+        guard let hosts = try? String(contentsOfFile: "/etc/hosts", encoding: .utf8) else { return }
+        let kept = hosts.split(separator: "\n", omittingEmptySubsequences: false).filter { !lines.contains(String($0)) }
+        try? Data(kept.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: "/etc/hosts"))
+    }
+
+    @Test("instances found by DNS are judged each; one that leaves DNS (then stops) is dropped, not a failure: promoted")
+    func discovery() throws {
+        try #require(FileManager.default.isWritableFile(atPath: "/etc/hosts"), "this test adds a name to /etc/hosts: run it as root (CI does)")
+        let name = "grayctl-canary-\(UInt32.random(in: 0...UInt32.max)).test"
+        let lines = ["127.0.0.2 \(name)", "127.0.0.3 \(name)"]
+        try Self.add(lines)
+        defer { Self.remove(lines) }
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        try fleet.startService("stable", role: "stable", version: "v1")
+        try fleet.startService("canary-a", role: "canary", version: "v2", host: "127.0.0.2")
+        let port = { (address: String) in Int(address.split(separator: ":").last!)! }
+        let (grpc, admin) = (port(fleet.addresses["canary-a"]!.grpc), port(fleet.addresses["canary-a"]!.admin))
+        try fleet.startService("canary-b", role: "canary", version: "v2", host: "127.0.0.3", ports: (grpc, admin))
+        try fleet.startGateway(stable: ["stable"], canary: ["canary-a", "canary-b"])
+        fleet.startLoad(seconds: 40)
+        let prometheus = try PrometheusProcess(
+            jobs: [
+                "router": [fleet.addresses["gateway"]!.admin], "orders-v1": [fleet.addresses["stable"]!.admin],
+                "orders-v2": ["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"],
+            ], folder: fleet.folder)
+        defer { prometheus.stop() }
+        let yaml = """
+            targets:
+              router: {admin: "http://\(fleet.addresses["gateway"]!.admin)", kind: gateway}
+              stable: {admin: "http://\(fleet.addresses["stable"]!.admin)", grpc: "\(fleet.addresses["stable"]!.grpc)"}
+              canary: {dns: {name: \(name), admin_port: \(admin), grpc_port: \(grpc), every: 1s}}
+            plan: {steps: [10, 50, 100], bake: 3s, interval: 500ms}
+            gates: {window: 5s, fast_window: 3s, min_requests: 20}
+            metrics: {source: prometheus}
+            prometheus:
+              url: \(prometheus.url)
+              selectors: {router: '{job="router"}', stable: '{job="orders-v1"}', canary: '{job="orders-v2"}'}
+            """
+        let config = fleet.folder.appendingPathComponent("dns-grayctl.yaml")
+        try Data(yaml.utf8).write(to: config)
+        Thread {
+            guard fleet.waitForCanaryTraffic() else { return }
+            Self.remove([lines[1]])
+            Thread.sleep(forTimeInterval: 1.5)
+            fleet.stop("canary-b")
+        }.start()
+        let recording = fleet.folder.appendingPathComponent("dns.jsonl").path
+        let run = try fleet.grayctl([
+            "release", "--headless", "--config", config.path, "--max-duration", "40", "--record", recording,
+            "--journal", fleet.folder.appendingPathComponent("journal.jsonl").path,
+        ])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(!run.stdout.contains(#""event":"rollback""#))
+        let recorded = try RecordingReader.read(String(contentsOfFile: recording, encoding: .utf8))
+        let lists = recorded.lines.compactMap { line -> [String]? in
+            if case .instances(.canary, let ids) = line.entry { return ids }
+            return nil
+        }
+        #expect(lists == [["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"], ["127.0.0.2:\(admin)"]], "both found, then one left: \(lists)")
+        let healthChecked = Set(recorded.lines.compactMap { line -> String? in
+            if case .health(let subject, .serving, _) = line.entry, subject.target == .canary { return subject.instance }
+            return nil
+        })
+        #expect(healthChecked == ["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"], "each address health-checked on its own")
+    }
+}
