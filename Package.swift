@@ -97,7 +97,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "GrayBenchmarks",
-            dependencies: ["GrayCore", "GrayRender"],
+            dependencies: ["GrayCore", "GrayRender", "GrayProbe", "GrayRuntime"],
             swiftSettings: strictSettings
         ),
         // The generated grpc.health.v1 messages alone (SwiftProtobuf, no NIO): grayctl's probe decodes

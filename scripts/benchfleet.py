@@ -1,8 +1,9 @@
 """The reference fleet for benchmark scripts: stable v1, canary v2, the gateway and bounded load,
-release binaries on free loopback ports, stopped on exit. Shared by bench_rollback.py and
-bench_watch.py."""
+release binaries on free loopback ports, stopped on exit, and optionally Debian's Prometheus
+scraping it. Shared by bench_rollback.py and bench_watch.py."""
 import json
 import os
+import socket
 import subprocess
 import tempfile
 import time
@@ -37,8 +38,31 @@ class Fleet:
         fields = dict(part.split("=", 1) for part in process.stdout.readline().split() if "=" in part)
         self.addresses[name] = (fields["grpc"], fields["admin"])
 
-    def config(self, plan, gates="{}"):
+    def start_prometheus(self, scrape_seconds):
+        """Debian's Prometheus scraping the gateway and both instances every `scrape_seconds`;
+        returns its base URL once ready."""
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        jobs = "\n".join(f"  - {{job_name: {name}, static_configs: [{{targets: ['{self.addresses[name][1]}']}}]}}"
+                         for name in ["gateway", "stable", "canary"])
+        with open(os.path.join(self.folder, "prometheus.yml"), "w") as handle:
+            handle.write(f"global: {{scrape_interval: {scrape_seconds:g}s}}\nscrape_configs:\n{jobs}\n")
+        self.processes.append(subprocess.Popen(
+            ["/usr/bin/prometheus", f"--config.file={self.folder}/prometheus.yml", f"--storage.tsdb.path={self.folder}/tsdb",
+             f"--web.listen-address=127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        url = f"http://127.0.0.1:{port}"
+        if wait_until(lambda: _ready(url), 30, step=0.2) is None:
+            raise RuntimeError("prometheus did not become ready")
+        return url
+
+    def config(self, plan, gates="{}", prometheus=None):
         path = os.path.join(self.folder, "grayctl.yaml")
+        source = "" if prometheus is None else f"""metrics: {{source: prometheus}}
+prometheus:
+  url: {prometheus}
+  selectors: {{router: '{{job="gateway"}}', stable: '{{job="stable"}}', canary: '{{job="canary"}}'}}
+"""
         with open(path, "w") as handle:
             handle.write(f"""targets:
   router: {{admin: "http://{self.addresses['gateway'][1]}", kind: gateway}}
@@ -46,7 +70,7 @@ class Fleet:
   canary: {{admin: "http://{self.addresses['canary'][1]}", grpc: "{self.addresses['canary'][0]}"}}
 plan: {plan}
 gates: {gates}
-""")
+{source}""")
         return path
 
     def weight(self):
@@ -67,6 +91,13 @@ gates: {gates}
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def _ready(url):
+    try:
+        return urllib.request.urlopen(url + "/-/ready", timeout=1).status == 200
+    except OSError:
+        return False
 
 
 def wait_until(condition, seconds, step=0.02):

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what grayctl and its tests need on a fresh Debian machine (idempotent; root or sudo):
 # the libraries grayctl links (ncursesw, libcurl with nghttp2 and OpenSSL), tmux for end-to-end
-# tests, promtool (Debian's prometheus) and Python grpcio for the fleet's interop tests.
+# tests, Debian's Prometheus (server and promtool), Python grpcio for the fleet's interop tests, and
+# Go with grpc-go, go-grpc-prometheus and client_golang for a gRPC service we did not write.
 set -euo pipefail
-packages=(libncursesw5-dev libnghttp2-dev libssl-dev libcurl4-openssl-dev pkg-config tmux prometheus)
+packages=(libncursesw5-dev libnghttp2-dev libssl-dev libcurl4-openssl-dev pkg-config tmux prometheus
+  golang-go golang-google-grpc-dev golang-github-grpc-ecosystem-go-grpc-prometheus-dev golang-github-prometheus-client-golang-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -8,20 +8,25 @@ import GrayRender
 ///     grayctl-bench replay FILE [iterations]   recording read + replay: seconds (median run)
 ///     grayctl-bench render FILE [iterations]   one dashboard frame at 200×60 (state → cells → diff), the
 ///                                              model built by replaying FILE: milliseconds (median frame)
+///     grayctl-bench prometheus-answer FILE [n]  a saved Prometheus answer decoded, split, parsed and
+///                                              applied: milliseconds of each stage (median run)
+///     grayctl-bench poll CONFIG [rounds]       one poll round of CONFIG's fleet, once a second: wall and
+///                                              CPU time (median round), see PollBenchmark
 ///
 /// Each prints one JSON line, so scripts/bench-parsers.sh and scripts/bench-replay.sh can compare.
 enum Benchmarks {
     static func main() {
         let arguments = CommandLine.arguments
         guard arguments.count >= 3, let data = FileManager.default.contents(atPath: arguments[2]) else {
-            fail("usage: grayctl-bench parse|replay|render FILE [iterations]")
+            fail("usage: grayctl-bench parse|replay|render FILE [iterations], or grayctl-bench poll CONFIG [rounds]")
         }
         let iterations = arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5
         switch arguments[1] {
         case "parse": parse(data, iterations: iterations)
         case "replay": replay(data, iterations: iterations)
         case "render": render(data, frames: iterations)
-        default: fail("unknown benchmark \(arguments[1]): expected parse, replay or render")
+        case "prometheus-answer": PollBenchmark.answer(data, iterations: iterations)
+        default: fail("unknown benchmark \(arguments[1]): expected parse, replay, render, prometheus-answer or poll")
         }
     }
 
@@ -102,4 +107,8 @@ enum Benchmarks {
     }
 }
 
-Benchmarks.main()
+if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "poll" {
+    await PollBenchmark.run(configPath: CommandLine.arguments[2], rounds: CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 10 : 10)
+} else {
+    Benchmarks.main()
+}

@@ -3,8 +3,11 @@ import Glibc
 
 /// Resolves a name to its A and AAAA addresses with the system resolver (`getaddrinfo`: DNS and
 /// `/etc/hosts`, as every other program on the machine sees them), off the caller's executor.
+/// When a name has both, only the IPv4 addresses are kept: a dual-stack pod has one of each, and
+/// counting both would count it twice.
 public enum DNSResolver {
-    /// Every distinct address of `name`, sorted (IPv4 dotted, IPv6 without brackets).
+    /// Every distinct address of `name` — the IPv4 ones when there are any, else the IPv6 ones —
+    /// sorted (IPv4 dotted, IPv6 without brackets).
     public static func addresses(of name: String) async throws(ProbeError) -> [String] {
         let result: Result<[String], ProbeError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
@@ -35,6 +38,7 @@ public enum DNSResolver {
             }
             entry = info.ai_next
         }
-        return .success(addresses.sorted())
+        let ipv4 = addresses.filter { !$0.contains(":") }
+        return .success((ipv4.isEmpty ? addresses : ipv4).sorted())
     }
 }

@@ -60,7 +60,10 @@ public struct PrometheusReader: Sendable {
                 // A late instance's series would count its whole history as new traffic of one instance.
                 return [.error(
                     whole, endpoint: "metrics",
-                    message: "\(shown): the selector matches \(instances.count) instances (\(instances.sorted().prefix(3).joined(separator: ", "))\(instances.count > 3 ? ", …" : "")), but targets.\(whole.target.rawValue) configures one: list them under targets.\(whole.target.rawValue).instances, use dns, or name no admin/grpc so that Prometheus's instance labels are the instances")]
+                    message: "\(shown): the selector matches \(instances.count) instances (\(instances.sorted().prefix(3).joined(separator: ", "))\(instances.count > 3 ? ", …" : "")), but targets.\(whole.target.rawValue) is one"
+                        + (whole.target == .router
+                            ? ": narrow the selector to the router's"
+                            : ": list them under targets.\(whole.target.rawValue).instances or find them with dns"))]
             }
             var bodies: [Subject: String] = [:]
             for item in series { bodies[oneInstance ? whole : subjectOf(item.instance), default: ""] += item.line }
@@ -71,14 +74,16 @@ public struct PrometheusReader: Sendable {
     }
 
     /// One series of an answer: its exposition line (newest sample, with its timestamp).
-    struct Series {
-        var line: String
+    public struct Series: Sendable {
+        /// The exposition line, newline included.
+        public var line: String
         /// The `instance` label's value, when it has one.
-        var instance: String?
+        public var instance: String?
     }
 
-    /// The series of a matrix answer, or Prometheus's own error.
-    static func decode(_ text: String, status: Int, url: String) throws(ProbeError) -> [Series] {
+    /// The series of a matrix answer (`text`, answered with HTTP `status` to `url`), or
+    /// Prometheus's own error.
+    public static func decode(_ text: String, status: Int, url: String) throws(ProbeError) -> [Series] {
         guard let document = try? JSONParser.parse(text) else {
             throw status == 200
                 ? .badResponse(url: url, reason: "not a Prometheus API answer (not JSON)")
@@ -123,7 +128,8 @@ public struct PrometheusReader: Sendable {
     }
 
     private static func escaped(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == 0x0A }) else { return value }
+        return value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
     }
 

@@ -7,8 +7,9 @@ public import GrayProbe
 /// version's *sole* instance), a static list (`instances`), DNS (`dns`: every address of a name,
 /// re-resolved every `every` seconds), or Prometheus (only a selector: the `instance` label values
 /// of its answer). A list, DNS and Prometheus announce the instances with an `instances` entry
-/// whenever they change (and at the first round); a failed resolution keeps the last list and is
-/// an `error` entry of endpoint `discovery`.
+/// whenever they change (and at the first round it knows them); a failed resolution keeps the last
+/// list and is an `error` entry of endpoint `discovery`. DNS is resolved beside the rounds: until
+/// the first answer arrives the version has no instances yet.
 public actor InstanceDirectory {
     /// One instance and its readers.
     public struct Member: Sendable {
@@ -38,6 +39,8 @@ public actor InstanceDirectory {
     private var members: [Member] = []
     private var announced: [String]?
     private var resolvedAt: ContinuousClock.Instant?
+    private var resolution: Task<Void, Never>?
+    private var answer: Result<[String], ProbeError>?
 
     /// The directory of `version` as `endpoints` configure it; `hasSelector` when Prometheus reads
     /// its metrics (with nothing else configured, Prometheus's answers name its instances).
@@ -74,20 +77,35 @@ public actor InstanceDirectory {
         case .list:
             entries += announce(members.map(\.subject.instance))
         case .dns(let dns):
+            // Resolution runs beside the rounds, never inside one: a slow resolver must not delay
+            // health, metrics or a rollback's read-back. A round takes the answer that has arrived.
             let now = ContinuousClock.now
-            if let resolvedAt, now - resolvedAt < .milliseconds(Int64(dns.every * 1000)) { break }
-            resolvedAt = now
-            do {
-                let addresses = try await DNSResolver.addresses(of: dns.name)
-                let known = Dictionary(members.map { ($0.subject.instance, $0) }, uniquingKeysWith: { a, _ in a })
-                members = addresses.map { address in
-                    let instance = dns.instance(at: address)
-                    return known[instance.id!] ?? Self.member(.instance(version, instance.id!), instance, tls: tls, timeout: timeout)
+            if resolution == nil, resolvedAt.map({ now - $0 >= .milliseconds(Int64(dns.every * 1000)) }) ?? true {
+                resolvedAt = now
+                resolution = Task { [weak self] in
+                    let answer: Result<[String], ProbeError>
+                    do throws(ProbeError) {
+                        answer = .success(try await DNSResolver.addresses(of: dns.name))
+                    } catch {
+                        answer = .failure(error)
+                    }
+                    await self?.resolved(answer)
                 }
-                entries += announce(members.map(\.subject.instance))
-            } catch {
-                entries += announce(members.map(\.subject.instance))
-                entries.append(.error(Subject(version.target), endpoint: "discovery", message: error.description))
+            }
+            if let answer {
+                self.answer = nil
+                switch answer {
+                case .success(let addresses):
+                    let known = Dictionary(members.map { ($0.subject.instance, $0) }, uniquingKeysWith: { a, _ in a })
+                    members = addresses.map { address in
+                        let instance = dns.instance(at: address)
+                        return known[instance.id!] ?? Self.member(.instance(version, instance.id!), instance, tls: tls, timeout: timeout)
+                    }
+                    entries += announce(members.map(\.subject.instance))
+                case .failure(let error):
+                    entries += announce(members.map(\.subject.instance))
+                    entries.append(.error(Subject(version.target), endpoint: "discovery", message: error.description))
+                }
             }
         case .sole, .prometheus, .none:
             break
@@ -113,6 +131,11 @@ public actor InstanceDirectory {
     public func saw(_ ids: [String]) -> [RecordEntry] {
         guard fromPrometheus else { return [] }
         return announce(ids.sorted())
+    }
+
+    private func resolved(_ answer: Result<[String], ProbeError>) {
+        self.answer = answer
+        resolution = nil
     }
 
     private func announce(_ ids: [String]) -> [RecordEntry] {

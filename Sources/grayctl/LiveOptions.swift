@@ -37,15 +37,24 @@ struct LiveOptions: ParsableArguments {
     }
 
     /// The configuration at `config`, checked for what a live run needs.
+    /// What is missing for grayctl to health-check every instance of the canary, if anything.
+    static func healthGap(_ canary: TargetEndpoints?) -> String? {
+        guard let canary else { return "targets.canary is missing" }
+        if let dns = canary.dns { return dns.grpcPort == nil ? "targets.canary.dns.grpc_port is missing" : nil }
+        if let index = canary.instances.firstIndex(where: { $0.grpc == nil }) { return "targets.canary.instances[\(index)].grpc is missing" }
+        if canary.instances.isEmpty, canary.grpc == nil {
+            return "targets.canary needs grpc (one instance), an instances list with grpc, or dns with grpc_port"
+        }
+        return nil
+    }
+
     static func loadConfig(_ config: String, needsRouter: Bool) throws -> GrayConfig {
         let configuration = try InputFiles.loadConfig(config)
         if needsRouter, configuration.targets[.router]?.admin == nil {
             throw InputError("\(config): targets.router.admin is required to drive a release")
         }
-        let canary = configuration.targets[.canary]
-        let observed = canary.map { $0.admin != nil || $0.grpc != nil || !$0.instances.isEmpty || $0.dns != nil } ?? false
-        guard observed || (configuration.metricsSource == .prometheus && configuration.prometheus?.selectors[.canary] != nil) else {
-            throw InputError("\(config): targets.canary needs an admin URL, a gRPC address, an instances list or dns (or, with metrics.source: prometheus, a selector)")
+        if let missing = healthGap(configuration.targets[.canary]) {
+            throw InputError("\(config): \(missing): grayctl checks the gRPC health of every canary instance (the health gate)")
         }
         return configuration
     }

@@ -21,11 +21,14 @@ final class RecordingFile: @unchecked Sendable {
             var urls: [String: String] = [:]
             if let admin = endpoints.admin { urls["admin"] = admin }
             if let grpc = endpoints.grpc { urls["grpc"] = grpc }
+            if let dns = endpoints.dns { urls["dns"] = dns.name }
+            if !endpoints.instances.isEmpty { urls["instances"] = endpoints.instances.compactMap(\.id).joined(separator: ",") }
             targets[target] = urls
         }
         let started = ISO8601DateFormatter().string(from: Date())
         do {
-            try handle.write(contentsOf: Data(RecordingWriter.headerLine(RecordingHeader(started: started, service: configuration.service, targets: targets)).utf8))
+            try handle.write(contentsOf: Data(RecordingWriter.headerLine(RecordingHeader(
+                version: configuration.namesInstances ? 2 : 1, started: started, service: configuration.service, targets: targets)).utf8))
         } catch {
             throw InputError("cannot write recording \(path): \(error.localizedDescription)")
         }

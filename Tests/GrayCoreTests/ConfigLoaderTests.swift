@@ -29,6 +29,7 @@ struct ConfigLoaderTests {
         #expect(config.failureCodes.codes == [.unavailable, .internal, .deadlineExceeded])
         #expect(config.metrics.clientHandled == "envoy_cluster_grpc_total" && config.metrics.upstreamLabel == "envoy_cluster_name")
         #expect(config.metrics.upstreamValues == [.stable: "orders-v1", .canary: "orders-v2"])
+        #expect(config.metrics.ignoredServices == ["grpc.health.v1.Health", "admin.v1.Debug"])
         #expect(config.metricsSource == .prometheus && config.prometheus?.maxSeries == 500)
         #expect(config.prometheus?.selectors[.router] == #"{job="gateway"}"#)
     }
@@ -187,6 +188,10 @@ struct InstanceConfigTests {
          "line 4: targets.canary.dns: expected admin_port and/or grpc_port: what to reach on each address"),
         ("targets:\n  canary:\n    dns:\n      name: x\n      grpc_port: 70000\n",
          "line 5: targets.canary.dns.grpc_port: expected a port in 1...65535"),
+        ("targets:\n  canary:\n    instances:\n      - name: canary\n        grpc: a:1\n",
+         "line 4: targets.canary.instances[0]: expected an instance name other than stable, canary or router"),
+        ("targets:\n  canary:\n    grpc: a:1\n    dns:\n      name: x\n      grpc_port: 1\n",
+         "line 5: targets.canary.dns: expected one way to find the instances"),
         ("gates:\n  max_unhealthy: many\n", "line 2: gates.max_unhealthy: expected a count of instances (0, 1, ...) or a percent of them (\"10%\")"),
         ("gates:\n  max_unhealthy: 120%\n", "line 2: gates.max_unhealthy: expected a count of instances (0, 1, ...) or a percent of them (\"10%\")"),
     ])

@@ -78,6 +78,27 @@ struct MetricMismatchTests {
         #expect(abs(counted - 30 * 30) < 1, "only the recognised OK requests of the window are counted: \(counted)")
     }
 
+    @Test("health checks and reflection calls are not traffic: they never pad a version's requests with successes")
+    func healthChecksIgnored() throws {
+        var fleet = FleetState(names: MetricNames(), failureCodes: .defaults, keep: 30)
+        for (second, checks) in [(1, 10.0), (2, 5000.0)] {
+            fleet.apply(.metrics(.canary, try ExpositionParser.parse("""
+                grpc_server_handled_total{grpc_code="OK",grpc_method="Check",grpc_service="grpc.health.v1.Health"} \(checks)
+                grpc_server_handled_total{grpc_code="OK",grpc_method="CreateOrder",grpc_service="order.v1.OrderService"} \(second * 10)
+                grpc_server_handled_total{grpc_code="Unavailable",grpc_method="CreateOrder",grpc_service="order.v1.OrderService"} \(second * 10)
+
+                """)), at: Double(second))
+        }
+        let traffic = try #require(fleet.traffic(of: .canary, over: 30))
+        #expect(traffic.requests == 20 && traffic.failures == 10, "only order.v1.OrderService's calls")
+        var names = MetricNames()
+        names.ignoredServices = []
+        var counting = FleetState(names: names, failureCodes: .defaults, keep: 30)
+        counting.apply(.metrics(.canary, try ExpositionParser.parse("grpc_server_handled_total{grpc_code=\"OK\",grpc_service=\"grpc.health.v1.Health\"} 1\n")), at: 1)
+        counting.apply(.metrics(.canary, try ExpositionParser.parse("grpc_server_handled_total{grpc_code=\"OK\",grpc_service=\"grpc.health.v1.Health\"} 9\n")), at: 2)
+        #expect(counting.traffic(of: .canary, over: 30)?.requests == 8, "metrics.ignored_services: [] counts them")
+    }
+
     @Test("a handled counter without the code label holds too")
     func missingCodeLabel() throws {
         var engine = Self.engine()

@@ -41,9 +41,9 @@ struct RecordingTests {
 
     @Test("bad lines name the line", arguments: [
         ("", "line 1: empty recording (expected a header line {\"grayrec\":1,...})"),
-        ("{\"grayrec\":2}\n", "line 1: recording format version 2 is not one this grayctl reads (it reads 1)"),
-        ("{\"grayrec\":1e400}\n", "line 1: recording format version inf is not one this grayctl reads (it reads 1)"),
-        ("{\"grayrec\":1e19}\n", "line 1: recording format version 1e+19 is not one this grayctl reads (it reads 1)"),
+        ("{\"grayrec\":3}\n", "line 1: recording format version 3 is not one this grayctl reads (it reads 1 and 2)"),
+        ("{\"grayrec\":1e400}\n", "line 1: recording format version inf is not one this grayctl reads (it reads 1 and 2)"),
+        ("{\"grayrec\":1e19}\n", "line 1: recording format version 1e+19 is not one this grayctl reads (it reads 1 and 2)"),
         ("[1]\n", "line 1: not a grayctl recording header: expected a JSON object"),
         (header + "\n{\"t\":1,\"kind\":\"health\"}\n{\"t\":2}\n", "line 2: field \"status\": expected SERVING, NOT_SERVING, UNKNOWN, SERVICE_UNKNOWN or UNREACHABLE"),
         (header + "\n{\"t\":1,\"kind\":\"metrics\",\"target\":\"canary\"}\n{}\n", "line 2: field \"body\": expected a string"),

@@ -79,6 +79,8 @@ struct CommandLineTests {
          "Error: --resume and --new-release exclude each other"),
         (["watch", "--config", "fixtures/configs/full.yaml"],
          "grayctl: the dashboard needs a terminal on standard input and output; use --headless for JSON events (CI, pipes)"),
+        (["release", "--headless", "--config", "fixtures/configs/canary-without-grpc.yaml"],
+         "grayctl: fixtures/configs/canary-without-grpc.yaml: targets.canary.instances[1].grpc is missing: grayctl checks the gRPC health of every canary instance (the health gate)"),
         (["watch", "--config", "fixtures/configs/full.yaml", "--theme", "nope"],
          "grayctl: --theme nope: no theme \"nope\": available are dark, high-contrast, light, monochrome"),
         (["watch", "--config", "fixtures/configs/full.yaml", "--theme", "fixtures/themes-bad/typo.theme"],

@@ -38,6 +38,26 @@ final class PrometheusProcess: @unchecked Sendable {
         throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "prometheus did not become ready at \(url)"])
     }
 
+    /// Waits (up to `seconds`) until series of `count` instances of `job` have a sample; Prometheus
+    /// starts scraping up to a few seconds after it is ready (its discovery batches updates).
+    func waitForInstances(job: String, count: Int, seconds: Double = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            probe.arguments = ["curl", "-sf", "--get", "--data-urlencode", "query=count(count by (instance) ({job=\"\(job)\"}))", url + "/api/v1/query"]
+            let output = Pipe()
+            probe.standardOutput = output
+            try? probe.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            probe.waitUntilExit()
+            let answer = try? JSONParser.parse(String(decoding: data, as: UTF8.self))
+            if answer?["data"]?["result"]?.array?.first?["value"]?.array?.last?.string == "\(count)" { return true }
+            Thread.sleep(forTimeInterval: 0.25)
+        }
+        return false
+    }
+
     func stop() {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
@@ -73,20 +93,23 @@ struct FleetOfInstancesTests {
     }
 
     /// grayctl.yaml for the setup: instances listed by name, metrics from Prometheus.
-    static func config(_ setup: Setup, gates: String = "{window: 5s, fast_window: 3s, min_requests: 20}") throws -> String {
+    static func config(
+        _ setup: Setup, gates: String = "{window: 5s, fast_window: 3s, min_requests: 20}", canaryBreakers: String = "auto",
+        routerMetrics: Bool = true
+    ) throws -> String {
         let fleet = setup.fleet
-        let list = { (names: [String]) in
-            "{instances: [" + names.map { "{name: \($0), admin: \"http://\(fleet.addresses[$0]!.admin)\", grpc: \"\(fleet.addresses[$0]!.grpc)\"}" }
+        let list = { (names: [String], breakers: String) in
+            "{breakers: \(breakers), instances: [" + names.map { "{name: \($0), admin: \"http://\(fleet.addresses[$0]!.admin)\", grpc: \"\(fleet.addresses[$0]!.grpc)\"}" }
                 .joined(separator: ", ") + "]}"
         }
         let yaml = """
             targets:
               router: {admin: "http://\(fleet.addresses["gateway"]!.admin)", kind: gateway}
-              stable: \(list(stable))
-              canary: \(list(canary))
+              stable: \(list(stable, "auto"))
+              canary: \(list(canary, canaryBreakers))
             plan: {steps: [10, 50, 100], bake: 2s, interval: 500ms}
             gates: \(gates)
-            metrics: {source: prometheus}
+            metrics: {source: prometheus\(routerMetrics ? "" : ", client_handled: no_router_series_total")}
             prometheus:
               url: \(setup.prometheus.url)
               selectors: {router: '{job="router"}', stable: '{job="orders-v1"}', canary: '{job="orders-v2"}'}
@@ -135,16 +158,56 @@ struct FleetOfInstancesTests {
         #expect(replayed.verdict == .promoted)
     }
 
-    @Test("one canary instance failing half its calls: rolled back, the reason names it as the worst")
+    @Test("one canary instance failing half its calls: rolled back on the sum of the instances' counters, the reason names it as the worst")
     func oneInstanceFailing() throws {
         let setup = try Self.start()
         defer { setup.stop() }
         Self.once(canaryHasTraffic: setup) { try? setup.fleet.post("canary-2", "/admin/faults", #"{"error_ratio":0.5}"#) }
-        let run = try Self.release(setup, config: try Self.config(setup))
+        // No router series and no breakers: the error gate judges the per-version sum of what
+        // Prometheus scraped from each instance.
+        let run = try Self.release(setup, config: try Self.config(setup, canaryBreakers: "none", routerMetrics: false))
         #expect(run.status == 3, "\(run.stdout)\n\(run.stderr)")
         let rollback = try #require(Self.rollback(run.stdout), "\(run.stdout)")
-        #expect(rollback.contains("worst canary-2") || rollback.contains("canary-2 breaker"), "names the failing instance: \(rollback)")
+        #expect(rollback.contains("canary failures") && rollback.contains("; worst canary-2: "), "names the failing instance: \(rollback)")
+        #expect(run.stdout.contains("canary metrics fresh (from 2 canary instances)"), "the instances were the source: \(run.stdout)")
         #expect(try setup.fleet.weight() == 0)
+    }
+
+    @Test("a selector matching several instances for a version configured as one is refused, naming them")
+    func oneInstanceConfigured() throws {
+        let setup = try Self.start(loadSeconds: 15)
+        defer { setup.stop() }
+        let fleet = setup.fleet
+        let yaml = """
+            targets:
+              router: {admin: "http://\(fleet.addresses["gateway"]!.admin)", kind: gateway}
+              stable: {admin: "http://\(fleet.addresses["stable-1"]!.admin)", grpc: "\(fleet.addresses["stable-1"]!.grpc)"}
+              canary: {admin: "http://\(fleet.addresses["canary-1"]!.admin)", grpc: "\(fleet.addresses["canary-1"]!.grpc)"}
+            plan: {steps: [10, 50, 100], bake: 2s, interval: 500ms}
+            metrics: {source: prometheus}
+            prometheus:
+              url: \(setup.prometheus.url)
+              selectors: {canary: '{job="orders-v2"}'}
+            """
+        let path = fleet.folder.appendingPathComponent("one-instance.yaml")
+        try Data(yaml.utf8).write(to: path)
+        // Calls straight to each canary instance, so both have series, and Prometheus scrapes them.
+        for name in Self.canary {
+            let load = Process()
+            load.executableURL = FleetProcesses.binaries.appendingPathComponent("order-load")
+            load.arguments = ["--target", fleet.addresses[name]!.grpc, "--call", "unary", "--rps", "20", "--duration", "1"]
+            load.standardOutput = FileHandle.nullDevice
+            load.standardError = FileHandle.nullDevice
+            try load.run()
+            load.waitUntilExit()
+        }
+        try #require(setup.prometheus.waitForInstances(job: "orders-v2", count: 2), "Prometheus never had series of both canary instances")
+        let run = try fleet.grayctl(["release", "--headless", "--config", path.path, "--max-duration", "6", "--journal", fleet.folder.appendingPathComponent("j.jsonl").path])
+        #expect(run.status == 4, "never started: \(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("the selector matches 2 instances (\(fleet.addresses["canary-1"]!.admin), \(fleet.addresses["canary-2"]!.admin))")
+            || run.stdout.contains("the selector matches 2 instances (\(fleet.addresses["canary-2"]!.admin), \(fleet.addresses["canary-1"]!.admin))"), "\(run.stdout)")
+        #expect(run.stdout.contains("list them under targets.canary.instances or find them with dns"))
+        #expect(try fleet.weight() == 0)
     }
 
     @Test("one canary instance killed: the health rule rolls back, naming it")

@@ -16,10 +16,11 @@ final class FleetProcesses: @unchecked Sendable {
         try Data("e2e-token".utf8).write(to: folder.appendingPathComponent("token"))
     }
 
-    /// Starts `binary` and waits for its "grpc=… admin=…" line.
-    func start(_ name: String, _ binary: String, _ arguments: [String]) throws {
+    /// Starts `binary` (beside the tests, or at an `absolute` path) and waits for its
+    /// "grpc=… admin=…" line.
+    func start(_ name: String, _ binary: String, _ arguments: [String], absolute: Bool = false) throws {
         let process = Process()
-        process.executableURL = Self.binaries.appendingPathComponent(binary)
+        process.executableURL = absolute ? URL(fileURLWithPath: binary) : Self.binaries.appendingPathComponent(binary)
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output

@@ -76,8 +76,8 @@ public enum ConfigLoader {
             var endpoints = TargetEndpoints()
             if let admin = fields["admin"] { endpoints.admin = try adminURL(admin, "\(path).admin") }
             if let grpc = fields["grpc"] { endpoints.grpc = try grpcAddress(grpc, "\(path).grpc") }
-            let ways = ["admin", "instances", "dns"].filter { fields[$0] != nil }
-            if ways.count > 1, let second = fields[ways[1]] {
+            let ways = ["admin", "grpc", "instances", "dns"].filter { fields[$0] != nil }
+            if ways.count > 1, ways != ["admin", "grpc"], let second = fields[ways.first { $0 != "admin" && $0 != "grpc" } ?? ways[1]] {
                 throw second.invalid(
                     "\(path).\(ways[1])", expected: "one way to find the instances: admin/grpc (one instance), instances (a list) or dns, not \(ways.joined(separator: " and "))")
             }
@@ -144,6 +144,9 @@ public enum ConfigLoader {
             if let grpc = fields["grpc"] { instance.grpc = try grpcAddress(grpc, "\(key).grpc") }
             guard instance.admin != nil || instance.grpc != nil, let id = instance.id else {
                 throw element.invalid(key, expected: "an instance with admin or grpc (and an optional name)")
+            }
+            guard !Target.allCases.map(\.rawValue).contains(id) else {
+                throw element.invalid(key, expected: "an instance name other than stable, canary or router (those name a version's sole instance)")
             }
             guard seen.insert(id).inserted else { throw element.invalid(key, expected: "an instance named otherwise than \(id), which is listed twice") }
             result.append(instance)
@@ -316,10 +319,10 @@ public enum ConfigLoader {
         let keys: [(String, WritableKeyPath<MetricNames, String>)] = [
             ("server_handled", \.serverHandled), ("server_latency", \.serverLatency),
             ("client_handled", \.clientHandled), ("client_latency", \.clientLatency), ("code_label", \.codeLabel),
-            ("upstream_label", \.upstreamLabel), ("breaker_state", \.breakerState),
+            ("upstream_label", \.upstreamLabel), ("breaker_state", \.breakerState), ("service_label", \.serviceLabel),
         ]
         let upstreamKeys: [(String, Version)] = [("upstream_stable", .stable), ("upstream_canary", .canary)]
-        let section = try Section(node, path: "metrics", known: keys.map(\.0) + upstreamKeys.map(\.0) + ["source"])
+        let section = try Section(node, path: "metrics", known: keys.map(\.0) + upstreamKeys.map(\.0) + ["source", "ignored_services"])
         var names = MetricNames()
         var source = MetricsSource.scrape
         if let node = section["source"] {
@@ -331,6 +334,14 @@ public enum ConfigLoader {
         for (key, version) in upstreamKeys {
             guard let node = section[key] else { continue }
             names.upstreamValues[version] = try node.string("metrics.\(key)")
+        }
+        if let node = section["ignored_services"] {
+            guard case .sequence(let sequence) = node else {
+                throw node.invalid("metrics.ignored_services", expected: "a list of gRPC service names such as [grpc.health.v1.Health]")
+            }
+            var services: Set<String> = []
+            for (index, element) in sequence.enumerated() { services.insert(try element.string("metrics.ignored_services[\(index)]")) }
+            names.ignoredServices = services
         }
         if names.upstreamValues[.stable] == names.upstreamValues[.canary],
             let node = section["upstream_canary"] ?? section["upstream_stable"]

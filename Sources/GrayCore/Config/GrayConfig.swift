@@ -19,6 +19,17 @@ public struct GrayConfig: Equatable, Sendable {
 
     /// The defaults.
     public init() {}
+
+    /// True when a version may be observed as several named instances (a list, DNS, or
+    /// Prometheus's instance labels): recordings of such a fleet are format version 2.
+    public var namesInstances: Bool {
+        Version.allCases.contains { version in
+            let endpoints = targets[version.target]
+            let discovered = endpoints.map { $0.admin == nil && $0.grpc == nil } ?? true
+            return !(endpoints?.instances.isEmpty ?? true) || endpoints?.dns != nil
+                || (discovered && metricsSource == .prometheus && prometheus?.selectors[version.target] != nil)
+        }
+    }
 }
 
 /// How to reach one target.

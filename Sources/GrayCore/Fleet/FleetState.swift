@@ -6,8 +6,8 @@
 /// of each series' reset-adjusted increase (one instance's restart resets its own series only).
 /// Traffic is read from the router's per-upstream client metrics when they have carried requests of
 /// both versions, else from the versions' instances. Discovery (``Observation/instances(_:_:)``)
-/// says which instances a version has now: one that leaves is dropped — its views go, the traffic
-/// it served stays counted — and is never a failure.
+/// says which instances a version has now: one that leaves is no longer judged — never a failure —
+/// while the traffic it served stays counted.
 public struct FleetState: Sendable {
     /// The last health answer of an instance and since when it has been the same.
     public struct HealthView: Equatable, Sendable {
@@ -156,21 +156,13 @@ public struct FleetState: Sendable {
         metrics[subject] = view
     }
 
+    /// Discovery's list: instances that left are no longer judged or shown, but what is known of
+    /// them stays, so one that comes back (a pod flapping in and out of a headless service) keeps
+    /// its counters (nothing it served in between is lost) and its unhealthy time.
     private mutating func applyMembers(_ version: Version, _ ids: [String], at time: Double) {
-        let current = Set(ids)
-        members[version] = current.sorted()
-        for subject in current.map({ Subject.instance(version, $0) }) where firstSeen[subject] == nil {
+        members[version] = Set(ids).sorted()
+        for subject in ids.map({ Subject.instance(version, $0) }) where firstSeen[subject] == nil {
             firstSeen[subject] = time
-        }
-        let departed = Set(firstSeen.keys).union(health.keys).union(metrics.keys).union(breakers.keys).union(failures.keys)
-            .filter { $0.version == version && !current.contains($0.instance) }
-        for subject in departed {
-            health[subject] = nil
-            breakers[subject] = nil
-            failures[subject] = nil
-            metrics[subject] = nil
-            firstSeen[subject] = nil
-            breakersSeen.remove(subject)
         }
     }
 

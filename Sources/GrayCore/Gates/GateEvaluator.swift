@@ -26,8 +26,8 @@ public struct GateEvaluator: Sendable {
         return GateReport(
             results: [
                 health(fleet, now: now), breakers(fleet, now: now), freshness(fleet, now: now),
-                naming(errors(fleet, judged: judged), worstErrors(fleet, over: judged)),
-                naming(latency(fleet, judged: judged), worstLatency(fleet, over: judged)),
+                naming(errors(fleet, judged: judged), worstErrors(fleet, now: now)),
+                naming(latency(fleet, judged: judged), worstLatency(fleet, now: now)),
             ],
             measurements: measurements)
     }
@@ -53,7 +53,8 @@ public struct GateEvaluator: Sendable {
         let views = instances.compactMap { subject in fleet.health[subject].map { (subject, $0) } }
         guard !views.isEmpty else {
             if instances.isEmpty, fleet.members[.canary] != nil {
-                return GateResult(.health, .insufficient, "no canary instances: discovery lists none")
+                let why = fleet.failures[.canary]?["discovery"].map { " (\($0.message))" } ?? ""
+                return GateResult(.health, .insufficient, "no canary instances: discovery lists none\(why)")
             }
             return GateResult(.health, .insufficient, "no health check of the canary yet")
         }
@@ -281,24 +282,33 @@ public struct GateEvaluator: Sendable {
         return GateResult(result.gate, result.verdict, result.reason + "; worst " + worst)
     }
 
-    /// The canary instance with the highest failure ratio over `window`, as `name: ratio of N`.
-    private func worstErrors(_ fleet: FleetState, over window: Double) -> String? {
-        let traffic = fleet.instanceTraffic(of: .canary, over: window).filter { $0.1.requests > 0 }
-        guard fleet.instances(of: .canary).count > 1,
-            let worst = traffic.max(by: { ($0.1.failureRatio, $1.0.instance) < ($1.1.failureRatio, $0.0.instance) })
-        else { return nil }
+    /// The canary's instances whose metrics are fresh, with their traffic over the whole window
+    /// (the window a gate trips on), when the canary has more than one instance.
+    private func freshInstanceTraffic(_ fleet: FleetState, now: Double) -> [(Subject, WindowStats)]? {
+        guard fleet.instances(of: .canary).count > 1 else { return nil }
+        return fleet.instanceTraffic(of: .canary, over: settings.window).filter { subject, stats in
+            stats.requests > 0 && fleet.lastGoodScrape(subject).map { now - $0 <= settings.staleHold } == true
+        }
+    }
+
+    /// The canary instance most surely failing — the highest lower confidence bound of its failure
+    /// ratio over the window, so 1 failure of 1 request does not outrank 30 of 200 — as
+    /// `name: ratio of N`.
+    private func worstErrors(_ fleet: FleetState, now: Double) -> String? {
+        guard let traffic = freshInstanceTraffic(fleet, now: now) else { return nil }
+        let ranked = traffic.map { ($0.0, $0.1, slowBound.lower($0.1.failures, of: $0.1.requests)) }
+        guard let worst = ranked.max(by: { ($0.2, $0.1.failureRatio, $1.0.instance) < ($1.2, $1.1.failureRatio, $0.0.instance) }) else { return nil }
         return "\(worst.0.instance): \(Format.percent(worst.1.failureRatio)) of \(Format.count(worst.1.requests))"
     }
 
-    /// The canary instance with the highest latency quantile over `window`, as `name: P99 812 ms`.
-    private func worstLatency(_ fleet: FleetState, over window: Double) -> String? {
-        let quantiles = fleet.instanceTraffic(of: .canary, over: window).compactMap { subject, stats in
+    /// The canary instance with the highest latency quantile over the window, as `name: P99 812 ms`.
+    private func worstLatency(_ fleet: FleetState, now: Double) -> String? {
+        guard let traffic = freshInstanceTraffic(fleet, now: now) else { return nil }
+        let quantiles = traffic.compactMap { subject, stats in
             let value = stats.latencyQuantile(settings.latencyQuantile)
             return value.isNaN ? nil : (subject, value)
         }
-        guard fleet.instances(of: .canary).count > 1,
-            let worst = quantiles.max(by: { ($0.1, $1.0.instance) < ($1.1, $0.0.instance) })
-        else { return nil }
+        guard let worst = quantiles.max(by: { ($0.1, $1.0.instance) < ($1.1, $0.0.instance) }) else { return nil }
         return "\(worst.0.instance): \(quantileName) \(Format.milliseconds(worst.1))"
     }
 

@@ -41,7 +41,8 @@ public enum UnhealthyAllowance: Equatable, Sendable, CustomStringConvertible {
     public func allowed(of instances: Int) -> Int {
         switch self {
         case .count(let count): count
-        case .percent(let percent): Int((percent / 100 * Double(instances)).rounded(.down))
+        // The epsilon keeps 29% of 100 at 29 (0.29 × 100 is 28.999… in binary).
+        case .percent(let percent): Int((percent * Double(instances) / 100 + 1e-9).rounded(.down))
         }
     }
 

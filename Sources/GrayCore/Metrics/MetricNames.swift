@@ -21,6 +21,13 @@ public struct MetricNames: Equatable, Sendable {
     public var upstreamValues: [Version: String] = [.stable: "stable", .canary: "canary"]
     /// Breaker state gauge (0 closed, 1 half-open, 2 open).
     public var breakerState = "circuit_breaker_state"
+    /// The label holding the gRPC service name.
+    public var serviceLabel = "grpc_service"
+    /// Services whose calls are not traffic: go-grpc-prometheus counts every health check (grayctl's,
+    /// the kubelet's) and reflection call, which would pad a version's requests with successes.
+    public var ignoredServices: Set<String> = [
+        "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
+    ]
 
     /// The defaults.
     public init() {}

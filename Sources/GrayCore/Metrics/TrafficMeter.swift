@@ -5,7 +5,8 @@
 /// version. Counter resets are absorbed by a ``CounterTracker``. Fails closed: a request whose code
 /// label is missing or names no gRPC status code counts neither as a success nor as a failure and
 /// is reported in ``unrecognisedCodes``; upstream values that name no version are reported in
-/// ``unmatchedUpstreams``.
+/// ``unmatchedUpstreams``. Calls of `MetricNames.ignoredServices` (health checks, reflection) are
+/// not traffic.
 public struct TrafficMeter: Sendable {
     /// Where the meter reads traffic from.
     public enum Source: Equatable, Sendable {
@@ -72,6 +73,7 @@ public struct TrafficMeter: Sendable {
     }
 
     private func role(of key: SeriesKey, handled: String) -> Role {
+        if let service = key.label(names.serviceLabel), names.ignoredServices.contains(service) { return .ignored }
         let version: Version
         switch source {
         case .instance(let own):

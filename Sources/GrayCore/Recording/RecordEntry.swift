@@ -66,7 +66,8 @@ public struct RecordLine: Equatable, Sendable {
 
 /// The first line of a recording.
 public struct RecordingHeader: Equatable, Sendable {
-    /// Format version; this build reads 1.
+    /// Format version; this build reads 1 and 2. Version 2 may name instances (`instance`,
+    /// `instances`): a reader of version 1 would merge them into one instance and misjudge.
     public var version: Int
     /// Start time, RFC 3339 UTC.
     public var started: String

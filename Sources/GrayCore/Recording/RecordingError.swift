@@ -20,7 +20,7 @@ public enum RecordingError: Error, Equatable, Sendable, CustomStringConvertible 
         case .badHeader(let reason):
             return "line 1: not a grayctl recording header: \(reason)"
         case .unsupportedVersion(let version):
-            return "line 1: recording format version \(version) is not one this grayctl reads (it reads 1)"
+            return "line 1: recording format version \(version) is not one this grayctl reads (it reads 1 and 2)"
         case .badJSON(let line, let error):
             return "line \(line): not a JSON object: column \(error.position.column): expected \(error.expected), found \(error.found)"
         case .badField(let line, let field, let expected):

@@ -80,7 +80,7 @@ public enum RecordingReader {
 
     private static func parseHeader(_ value: JSONValue) throws(RecordingError) -> RecordingHeader {
         guard let version = value["grayrec"]?.number else { throw .badHeader("no \"grayrec\" version field") }
-        guard version == 1 else { throw .unsupportedVersion(version.isFinite ? JSONWriter.number(version) : "\(version)") }
+        guard version == 1 || version == 2 else { throw .unsupportedVersion(version.isFinite ? JSONWriter.number(version) : "\(version)") }
         var targets: [Target: [String: String]] = [:]
         for (name, endpoints) in value["targets"]?.object ?? [:] {
             guard let target = Target(rawValue: name) else { continue }
@@ -91,7 +91,7 @@ public enum RecordingReader {
             targets[target] = urls
         }
         return RecordingHeader(
-            version: 1, started: value["started"]?.string ?? "", service: value["service"]?.string ?? "",
+            version: Int(version), started: value["started"]?.string ?? "", service: value["service"]?.string ?? "",
             targets: targets)
     }
 
