@@ -20,7 +20,7 @@ enum PollBenchmark {
             Benchmarks.fail("\(configPath): \(error)")
         }
         let prometheus = config.prometheus.map { settings in
-            FleetPoller.PrometheusSource(
+            PrometheusSource(
                 reader: PrometheusReader(baseURL: settings.url, token: nil, timeout: 1), settings: settings, names: config.metrics,
                 window: Int(config.gates.staleHold.rounded(.up)))
         }

@@ -1,80 +1,71 @@
 public import GrayCore
 public import GrayProbe
 
-/// One poll round of the fleet: each version's instances (as its ``InstanceDirectory`` finds
-/// them), their gRPC health, metrics and breakers (as `targets.<version>.breakers` says), the
-/// router's metrics and its weight, all at once; every failure becomes an `error` entry. Only
-/// configured endpoints are polled. A target with a Prometheus selector has its metrics read from
-/// Prometheus (one query for the whole version, split by instance) instead of each `/metrics`.
+/// One poll round of the fleet, composed of capability ports: each version's instances (its
+/// ``InstanceDirectory``), their ``HealthProbe``s, the version's ``VersionMetricsSource``, their
+/// ``BreakerProbe``s, the router's ``MetricsProbe`` and the ``TrafficRouter``'s weight, all at once;
+/// every failure becomes an `error` entry. Nothing here knows which adapter stands behind a port.
+/// Entries come in a fixed order: discovery, health, then per version metrics and breakers, then
+/// the router.
 public struct FleetPoller: FleetObserver {
-    private let directories: [InstanceDirectory]
-    private let routerAdmin: AdminReader?
-    private let breakerSources: [Version: BreakerSource]
-    private let prometheus: PrometheusSource?
+    /// What one version is read through.
+    public struct VersionPorts: Sendable {
+        /// Its instances.
+        public let directory: InstanceDirectory
+        /// Where its metrics come from.
+        public let metrics: any VersionMetricsSource
 
-    /// A Prometheus server as the metrics source of the targets it has a selector for.
-    public struct PrometheusSource: Sendable {
-        let reader: PrometheusReader
-        let settings: PrometheusSettings
-        let names: MetricNames
-        let window: Int
-
-        /// Reads `settings`' selectors through `reader`, the series of `names`, over the last
-        /// `window` seconds (a series without a sample in it is stale).
-        public init(reader: PrometheusReader, settings: PrometheusSettings, names: MetricNames, window: Int) {
-            self.reader = reader
-            self.settings = settings
-            self.names = names
-            self.window = window
-        }
-
-        func hasSelector(_ target: Target) -> Bool { settings.selectors[target] != nil }
-
-        /// One read of `target`'s series, split by `subjectOf`; nil when it has no selector.
-        func read(
-            _ target: Target, oneInstance: Bool, subjectOf: @escaping @Sendable (String?) -> Subject
-        ) -> (@Sendable () async -> [RecordEntry])? {
-            guard let selector = settings.selectors[target] else { return nil }
-            let families = target == .router
-                ? [names.clientHandled, names.clientLatency + "_bucket"]
-                : [names.serverHandled, names.serverLatency + "_bucket", names.breakerState]
-            let (reader, window, bound) = (reader, window, settings.maxSeries)
-            return {
-                await reader.metrics(
-                    Subject(target), selector: selector, names: families, window: window, maxSeries: bound,
-                    oneInstance: oneInstance, subjectOf: subjectOf)
-            }
+        /// The ports of one version.
+        public init(directory: InstanceDirectory, metrics: any VersionMetricsSource) {
+            self.directory = directory
+            self.metrics = metrics
         }
     }
-    private let router: (any TrafficRouter)?
-    private let healthDeadline: Double
 
-    /// Creates a poller from the configured targets.
+    private let versions: [VersionPorts]
+    private let routerMetrics: (any MetricsProbe)?
+    private let router: (any TrafficRouter)?
+
+    /// A poller of `versions`, the router's metrics and the router.
+    public init(versions: [VersionPorts], routerMetrics: (any MetricsProbe)?, router: (any TrafficRouter)?) {
+        self.versions = versions
+        self.routerMetrics = routerMetrics
+        self.router = router
+    }
+
+    /// The production poller of the configured targets: gRPC health, admin `/metrics` and
+    /// `/admin/breakers` (as `targets.<version>.breakers` says), or Prometheus for the targets it has
+    /// a selector for. Only configured endpoints are polled.
     public init(
         targets: [Target: TargetEndpoints], router: (any TrafficRouter)?, tls: ProbeTLS?, timeout: Double,
         prometheus: PrometheusSource? = nil
     ) {
-        directories = Version.allCases.map { version in
-            InstanceDirectory(
-                version: version, endpoints: targets[version.target], hasSelector: prometheus?.hasSelector(version.target) == true,
-                tls: tls, timeout: timeout)
+        let versions = Version.allCases.map { version -> VersionPorts in
+            let breakers = targets[version.target]?.breakers ?? .auto
+            let directory = InstanceDirectory(
+                version: version, endpoints: targets[version.target], hasSelector: prometheus?.hasSelector(version.target) == true
+            ) { subject, endpoints in
+                let admin = endpoints.admin.map { AdminReader(subject: subject, baseURL: $0, tls: tls ?? ProbeTLS(), timeout: timeout) }
+                return InstanceDirectory.Member(
+                    subject: subject, health: endpoints.grpc.map { GRPCHealthProbe(subject: subject, address: $0, tls: tls, deadline: timeout) },
+                    metrics: admin, breakers: AdminBreakerProbe(subject: subject, source: breakers, admin: admin),
+                    labels: [endpoints.name, endpoints.admin.map(InstanceEndpoints.hostPort)].compactMap { $0 })
+            }
+            return VersionPorts(directory: directory, metrics: prometheus?.metrics(of: version) ?? DirectScrape())
         }
-        routerAdmin = targets[.router]?.admin.map { AdminReader(subject: .router, baseURL: $0, tls: tls ?? ProbeTLS(), timeout: timeout) }
-        breakerSources = Dictionary(uniqueKeysWithValues: Version.allCases.map { ($0, targets[$0.target]?.breakers ?? .auto) })
-        self.prometheus = prometheus
-        self.router = router
-        self.healthDeadline = timeout
+        let routerMetrics = prometheus?.routerProbe()
+            ?? targets[.router]?.admin.map { AdminReader(subject: .router, baseURL: $0, tls: tls ?? ProbeTLS(), timeout: timeout) }
+        self.init(versions: versions, routerMetrics: routerMetrics, router: router)
     }
 
-    /// Polls everything once, concurrently. Entries come in a fixed order: discovery, health,
-    /// then per version metrics and breakers, then the router.
+    /// Polls everything once, concurrently.
     public func poll() async -> [RecordEntry] {
-        var rounds: [(InstanceDirectory, [InstanceDirectory.Member], (@Sendable (String?) -> Subject)?)] = []
+        var rounds: [(VersionPorts, [InstanceDirectory.Member])] = []
         var discovery: [RecordEntry] = []
-        for directory in directories {
-            let (members, entries) = await directory.round()
+        for ports in versions {
+            let (members, entries) = await ports.directory.round()
             discovery += entries
-            rounds.append((directory, members, prometheus?.hasSelector(directory.version.target) == true ? await directory.subjectResolver() : nil))
+            rounds.append((ports, members))
         }
         let observed = await withTaskGroup(of: (Int, [RecordEntry]).self) { group in
             var order = 0
@@ -82,86 +73,23 @@ public struct FleetPoller: FleetObserver {
                 group.addTask { [order] in (order, await task()) }
                 order += 1
             }
-            let deadline = healthDeadline
-            for (_, members, _) in rounds {
+            for (_, members) in rounds {
                 for member in members {
-                    if let client = member.health {
-                        add { [await Self.healthEntry(client, subject: member.subject, deadline: deadline)] }
-                    }
+                    if let probe = member.health { add { [await probe.check()] } }
                 }
             }
-            for (directory, members, subjectOf) in rounds {
-                let version = directory.version
-                if let subjectOf, let read = prometheus?.read(version.target, oneInstance: await directory.isSole, subjectOf: subjectOf) {
-                    add { await Self.checked(read(), members: members, directory: directory) }
-                } else {
-                    for member in members {
-                        if let reader = member.admin { add { [await reader.metrics()] } }
-                    }
-                }
+            for (ports, members) in rounds {
+                add { await ports.metrics.read(members, of: ports.directory) }
                 for member in members {
-                    if let task = breakersTask(member, version: version) { add { [await task()] } }
+                    if let probe = member.breakers { add { [await probe.read()] } }
                 }
             }
-            if let read = prometheus?.read(.router, oneInstance: true, subjectOf: { _ in .router }) {
-                add(read)
-            } else if let reader = routerAdmin {
-                add { [await reader.metrics()] }
-            }
-            if let router {
-                add { [await router.read()] }
-            }
+            if let routerMetrics { add { [await routerMetrics.scrape()] } }
+            if let router { add { [await router.read()] } }
             var entries: [(Int, [RecordEntry])] = []
             for await entry in group { entries.append(entry) }
             return entries.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
         return discovery + observed
-    }
-
-    /// Prometheus's entries for a version, plus what they say of its instances: with Prometheus
-    /// discovery, the instances it named; with a list or DNS, an error for each member it has no
-    /// series of (its metrics go stale, it is not silently left out).
-    private static func checked(
-        _ entries: [RecordEntry], members: [InstanceDirectory.Member], directory: InstanceDirectory
-    ) async -> [RecordEntry] {
-        let answered = Set(entries.compactMap { entry -> Subject? in
-            if case .metrics(let subject, _) = entry { return subject }
-            return nil
-        })
-        guard !answered.isEmpty else { return entries }
-        if await directory.fromPrometheus {
-            return await directory.saw(answered.map(\.instance)) + entries
-        }
-        let missing = members.filter { !answered.contains($0.subject) }.map { member in
-            RecordEntry.error(
-                member.subject, endpoint: "metrics",
-                message: "Prometheus has no series of \(member.subject.instance) in the selector's answer (its instance label is \(member.labels.map { "\"\($0)\"" }.joined(separator: " or ")))")
-        }
-        return entries + missing
-    }
-
-    /// How `member`'s breakers are read this round, as its version's source says; nil when not at all.
-    private func breakersTask(_ member: InstanceDirectory.Member, version: Version) -> (@Sendable () async -> RecordEntry)? {
-        let subject = member.subject
-        switch breakerSources[version] ?? .auto {
-        case .none:
-            return { .breakersNotObserved(subject, reason: "targets.\(version.rawValue).breakers: none", configured: true) }
-        case .gauge:
-            return nil
-        case .auto:
-            guard let reader = member.admin else { return nil }
-            return { await reader.breakers(absentMeansNone: true) }
-        case .admin:
-            guard let reader = member.admin else { return nil }
-            return { await reader.breakers() }
-        }
-    }
-
-    private static func healthEntry(_ client: GRPCHealthClient, subject: Subject, deadline: Double) async -> RecordEntry {
-        let result = await client.check(deadline: deadline)
-        if result.status == .unreachable, let error = result.error {
-            return .error(subject, endpoint: "health", message: error.description)
-        }
-        return .health(subject, result.status, latency: result.seconds)
     }
 }

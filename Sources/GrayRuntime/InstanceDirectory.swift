@@ -11,21 +11,38 @@ public import GrayProbe
 /// list and is an `error` entry of endpoint `discovery`. DNS is resolved beside the rounds: until
 /// the first answer arrives the version has no instances yet.
 public actor InstanceDirectory {
-    /// One instance and its readers.
+    /// One instance and the probes that reach it.
     public struct Member: Sendable {
         /// The instance.
         public let subject: Subject
-        /// Its admin port, if it has one.
-        let admin: AdminReader?
-        /// Its gRPC health, if it has a gRPC address.
-        let health: GRPCHealthClient?
+        /// Its health, if it can be checked.
+        public let health: (any HealthProbe)?
+        /// Its own metrics, if it can be scraped.
+        public let metrics: (any MetricsProbe)?
+        /// Its breakers, if they are read from it.
+        public let breakers: (any BreakerProbe)?
         /// Values of Prometheus's `instance` label that are this instance.
-        let labels: [String]
+        public let labels: [String]
+
+        /// A member with its probes.
+        public init(
+            subject: Subject, health: (any HealthProbe)?, metrics: (any MetricsProbe)?, breakers: (any BreakerProbe)?, labels: [String]
+        ) {
+            self.subject = subject
+            self.health = health
+            self.metrics = metrics
+            self.breakers = breakers
+            self.labels = labels
+        }
     }
+
+    /// How a member is made from its endpoints (the production probes, or a test's twins).
+    public typealias MemberMaker = @Sendable (Subject, InstanceEndpoints) -> Member
 
     enum Source {
         case sole(InstanceEndpoints)
         case list([InstanceEndpoints])
+        case fixed
         case dns(DNSDiscovery)
         case prometheus
         case none
@@ -34,20 +51,19 @@ public actor InstanceDirectory {
     /// The version.
     public let version: Version
     private let source: Source
-    private let tls: ProbeTLS?
-    private let timeout: Double
+    private let make: MemberMaker
     private var members: [Member] = []
     private var announced: [String]?
     private var resolvedAt: ContinuousClock.Instant?
     private var resolution: Task<Void, Never>?
     private var answer: Result<[String], ProbeError>?
 
-    /// The directory of `version` as `endpoints` configure it; `hasSelector` when Prometheus reads
-    /// its metrics (with nothing else configured, Prometheus's answers name its instances).
-    public init(version: Version, endpoints: TargetEndpoints?, hasSelector: Bool, tls: ProbeTLS?, timeout: Double) {
+    /// The directory of `version` as `endpoints` configure it, each member made by `make`;
+    /// `hasSelector` when Prometheus reads its metrics (with nothing else configured, Prometheus's
+    /// answers name its instances).
+    public init(version: Version, endpoints: TargetEndpoints?, hasSelector: Bool, make: @escaping MemberMaker) {
         self.version = version
-        self.tls = tls
-        self.timeout = timeout
+        self.make = make
         if let endpoints, !endpoints.instances.isEmpty {
             source = .list(endpoints.instances)
         } else if let dns = endpoints?.dns {
@@ -58,10 +74,18 @@ public actor InstanceDirectory {
             source = hasSelector ? .prometheus : .none
         }
         switch source {
-        case .sole(let instance): members = [Self.member(Subject(version.target), instance, tls: tls, timeout: timeout)]
-        case .list(let list): members = list.map { Self.member(.instance(version, $0.id!), $0, tls: tls, timeout: timeout) }
-        case .dns, .prometheus, .none: break
+        case .sole(let instance): members = [make(Subject(version.target), instance)]
+        case .list(let list): members = list.map { make(.instance(version, $0.id!), $0) }
+        case .fixed, .dns, .prometheus, .none: break
         }
+    }
+
+    /// A directory of a fixed list of members, announced like a static list (tests' twins).
+    public init(version: Version, members: [Member]) {
+        self.version = version
+        self.make = { subject, _ in Member(subject: subject, health: nil, metrics: nil, breakers: nil, labels: []) }
+        self.source = .fixed
+        self.members = members
     }
 
     /// True when the instances are whatever Prometheus's answers name.
@@ -74,7 +98,7 @@ public actor InstanceDirectory {
     public func round() async -> (members: [Member], entries: [RecordEntry]) {
         var entries: [RecordEntry] = []
         switch source {
-        case .list:
+        case .list, .fixed:
             entries += announce(members.map(\.subject.instance))
         case .dns(let dns):
             // Resolution runs beside the rounds, never inside one: a slow resolver must not delay
@@ -99,7 +123,7 @@ public actor InstanceDirectory {
                     let known = Dictionary(members.map { ($0.subject.instance, $0) }, uniquingKeysWith: { a, _ in a })
                     members = addresses.map { address in
                         let instance = dns.instance(at: address)
-                        return known[instance.id!] ?? Self.member(.instance(version, instance.id!), instance, tls: tls, timeout: timeout)
+                        return known[instance.id!] ?? make(.instance(version, instance.id!), instance)
                     }
                     entries += announce(members.map(\.subject.instance))
                 case .failure(let error):
@@ -142,12 +166,5 @@ public actor InstanceDirectory {
         guard ids != announced else { return [] }
         announced = ids
         return [.instances(version, ids)]
-    }
-
-    private static func member(_ subject: Subject, _ instance: InstanceEndpoints, tls: ProbeTLS?, timeout: Double) -> Member {
-        let admin = instance.admin.map { AdminReader(subject: subject, baseURL: $0, tls: tls ?? ProbeTLS(), timeout: timeout) }
-        let health = instance.grpc.map { GRPCHealthClient(address: $0, tls: tls) }
-        let labels = [instance.name, instance.admin.map(InstanceEndpoints.hostPort)].compactMap { $0 }
-        return Member(subject: subject, admin: admin, health: health, labels: labels)
     }
 }

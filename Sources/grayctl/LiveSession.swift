@@ -142,14 +142,14 @@ struct LiveSession {
 
     /// The Prometheus server as metrics source, when `metrics.source` says so; its token file is
     /// read now (never printed).
-    private func prometheusSource() throws -> FleetPoller.PrometheusSource? {
+    private func prometheusSource() throws -> PrometheusSource? {
         guard configuration.metricsSource == .prometheus, let settings = configuration.prometheus else { return nil }
         let token = try settings.bearerTokenFile.map { file in
             try InputFiles.read(file, what: "prometheus.bearer_token_file").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let reader = PrometheusReader(
             baseURL: settings.url, token: token, tls: ProbeTLS(caFile: settings.caFile), timeout: min(1, configuration.plan.interval))
-        return FleetPoller.PrometheusSource(
+        return PrometheusSource(
             reader: reader, settings: settings, names: configuration.metrics,
             window: Int(min(configuration.gates.staleHold, 86_400).rounded(.up)))
     }

@@ -135,6 +135,30 @@ struct DashboardEndToEndTests {
         #expect(!Self.running("grayctl-demo"), "no child of the demo is left running")
     }
 
+    @Test("demo --instances 3 --prometheus: Debian's Prometheus feeds the release, the health panel counts instances, i lists them, f breaks canary-1 and the rollback names it")
+    func demoOfInstances() throws {
+        let pane = try TmuxPane(Self.grayctl("demo --instances 3 --prometheus"), width: 160, height: 45)
+        try pane.wait(90, for: "step 0% → 5%")
+        try pane.wait(10, for: "canary  3/3 SERVING")
+        try pane.send("i")
+        try pane.wait(10, for: "instances · 1–6 of 6")
+        let list = try pane.screen()
+        for name in ["stable-1", "stable-2", "stable-3", "canary-1", "canary-2", "canary-3"] {
+            #expect(list.contains(name), "\(name) listed: \(list)")
+        }
+        try pane.send("i")
+        try pane.send("f")
+        try pane.wait(30, for: "ROLLED BACK")
+        try pane.wait(5, for: "demo: canary-1 now fails 50% of calls")
+        let screen = try pane.screen()
+        let reason = try #require(screen.split(separator: "\n").first { $0.contains("rolled back: ") }, "\(screen)")
+        #expect(reason.contains("worst canary-1") || reason.contains("canary canary-1 breaker"), "the rollback names the failing instance: \(reason)")
+        try pane.send("q")
+        let end = try Self.ending(of: pane, within: 15)
+        #expect(end.status == 3 && end.restored, "\(end.screen)")
+        #expect(!Self.running("grayctl-demo"), "no child of the demo is left running, Prometheus included")
+    }
+
     /// Sends `signal` to the newest process whose command line contains `text`; true when sent.
     static func signal(_ signal: Int32, _ text: String) -> Bool {
         let process = Process()

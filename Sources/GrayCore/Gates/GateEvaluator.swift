@@ -58,7 +58,9 @@ public struct GateEvaluator: Sendable {
             }
             return GateResult(.health, .insufficient, "no health check of the canary yet")
         }
-        let sole = instances.count == 1
+        // A version's sole instance keeps the words of one-instance releases; a named instance,
+        // even the last one of a list, is named.
+        let sole = instances.count == 1 && instances[0].isSole
         let checked = views.filter { now - $0.1.checkedAt <= settings.staleHold }
         let unhealthy = checked.filter { $0.1.status != .serving }.sorted { $0.1.since < $1.1.since }
         let long = unhealthy.filter { now - $0.1.since > settings.healthLimit }
@@ -98,7 +100,8 @@ public struct GateEvaluator: Sendable {
     func breakers(_ fleet: FleetState, now: Double) -> GateResult {
         let instances = fleet.instances(of: .canary)
         guard instances.count > 1 else {
-            return breakers(of: instances.first ?? .canary, name: "canary", fleet, now: now)
+            let only = instances.first ?? .canary
+            return breakers(of: only, name: only.isSole ? "canary" : only.description, fleet, now: now)
         }
         let results = instances.map { breakers(of: $0, name: $0.description, fleet, now: now) }
         for verdict in [GateVerdict.trip, .hold, .insufficient] {

@@ -1,0 +1,85 @@
+public import GrayCore
+public import GrayProbe
+
+/// A Prometheus server as the metrics source of the targets it has a selector for: one query a
+/// round per target, the answer split by the `instance` label.
+public struct PrometheusSource: Sendable {
+    let reader: PrometheusReader
+    let settings: PrometheusSettings
+    let names: MetricNames
+    let window: Int
+
+    /// Reads `settings`' selectors through `reader`, the series of `names`, over the last
+    /// `window` seconds (a series without a sample in it is stale).
+    public init(reader: PrometheusReader, settings: PrometheusSettings, names: MetricNames, window: Int) {
+        self.reader = reader
+        self.settings = settings
+        self.names = names
+        self.window = window
+    }
+
+    /// Whether `target` has a selector.
+    public func hasSelector(_ target: Target) -> Bool { settings.selectors[target] != nil }
+
+    /// The metrics source of `version`; nil when it has no selector.
+    public func metrics(of version: Version) -> (any VersionMetricsSource)? {
+        guard let selector = settings.selectors[version.target] else { return nil }
+        return VersionQuery(
+            reader: reader, selector: selector, names: [names.serverHandled, names.serverLatency + "_bucket", names.breakerState],
+            window: window, maxSeries: settings.maxSeries)
+    }
+
+    /// The router's series as a probe; nil when the router has no selector.
+    public func routerProbe() -> (any MetricsProbe)? {
+        guard let selector = settings.selectors[.router] else { return nil }
+        return RouterQuery(
+            reader: reader, selector: selector, names: [names.clientHandled, names.clientLatency + "_bucket"], window: window,
+            maxSeries: settings.maxSeries)
+    }
+
+    /// One version's query: its instances as the directory names them; with a list or DNS, a
+    /// member Prometheus has no series of is an error of that member (its metrics go stale, it is
+    /// not silently left out); with Prometheus discovery, the instances it named are announced.
+    struct VersionQuery: VersionMetricsSource {
+        let reader: PrometheusReader
+        let selector: String
+        let names: [String]
+        let window: Int
+        let maxSeries: Int
+
+        func read(_ members: [InstanceDirectory.Member], of directory: InstanceDirectory) async -> [RecordEntry] {
+            let entries = await reader.metrics(
+                Subject(directory.version.target), selector: selector, names: names, window: window, maxSeries: maxSeries,
+                oneInstance: await directory.isSole, subjectOf: await directory.subjectResolver())
+            let answered = Set(entries.compactMap { entry -> Subject? in
+                if case .metrics(let subject, _) = entry { return subject }
+                return nil
+            })
+            guard !answered.isEmpty else { return entries }
+            if await directory.fromPrometheus {
+                return await directory.saw(answered.map(\.instance)) + entries
+            }
+            let missing = members.filter { !answered.contains($0.subject) }.map { member in
+                RecordEntry.error(
+                    member.subject, endpoint: "metrics",
+                    message: "Prometheus has no series of \(member.subject.instance) in the selector's answer (its instance label is \(member.labels.map { "\"\($0)\"" }.joined(separator: " or ")))")
+            }
+            return entries + missing
+        }
+    }
+
+    /// The router's query: one instance.
+    struct RouterQuery: MetricsProbe {
+        let reader: PrometheusReader
+        let selector: String
+        let names: [String]
+        let window: Int
+        let maxSeries: Int
+
+        func scrape() async -> RecordEntry {
+            let entries = await reader.metrics(
+                .router, selector: selector, names: names, window: window, maxSeries: maxSeries, oneInstance: true, subjectOf: { _ in .router })
+            return entries.first ?? .error(.router, endpoint: "metrics", message: "Prometheus answered nothing for \(selector)")
+        }
+    }
+}
