@@ -167,6 +167,22 @@ struct InstanceFleetTests {
         #expect(fleet.health[.canary] == nil && !fleet.instances(of: .canary).contains(.canary), "no phantom sole instance")
     }
 
+    @Test("series of an instance discovery does not list count as the version's traffic, and the metrics gate says so")
+    func unlisted() throws {
+        var fleet = Self.fleetState()
+        var simulated = Fleet()
+        fleet.apply(.instances(.canary, Array(Self.ids.prefix(2))), at: 0)
+        for second in 1...3 {
+            for observation in simulated.round(second) { fleet.apply(observation, at: Double(second)) }
+        }
+        let gate = try #require(GateEvaluator(settings: GateSettings()).evaluate(fleet, now: 3).result(.metrics))
+        #expect(gate.verdict == .pass)
+        #expect(gate.reason == "canary metrics fresh (from 2 canary instances); also counted, not listed: orders-canary-3 (the selector matches instances discovery does not list)", "\(gate.reason)")
+        let counted = try #require(fleet.traffic(of: .canary, over: 30)).requests
+        let listed = fleet.instanceTraffic(of: .canary, over: 30).map(\.1.requests).reduce(0, +)
+        #expect(counted > listed, "the unlisted instance's requests are in the version's sum")
+    }
+
     @Test("an open breaker on one instance trips, naming the instance")
     func breakerOnOneInstance() throws {
         var fleet = Self.fleetState()

@@ -174,6 +174,16 @@ public struct FleetState: Sendable {
         return firstSeen.keys.filter { $0.version == version }.sorted()
     }
 
+    /// Instances whose metrics were read in the last `within` seconds before `now` but that
+    /// discovery does not list (a selector that matches more than the list or DNS): their traffic
+    /// counts as the version's, but nothing else of them is judged. Sorted.
+    public func unlistedInstances(of version: Version, now: Double, within: Double) -> [String] {
+        guard let listed = members[version].map(Set.init) else { return [] }
+        return metrics.filter { subject, view in
+            subject.version == version && !listed.contains(subject.instance) && (view.lastGoodScrape.map { now - $0 <= within } ?? false)
+        }.map(\.key.instance).sorted()
+    }
+
     /// The version's traffic source's totals per instance over the last `window` seconds (empty
     /// when only the router is read), for naming the worst instance.
     public func instanceTraffic(of version: Version, over window: Double) -> [(Subject, WindowStats)] {

@@ -186,7 +186,11 @@ public struct GateEvaluator: Sendable {
             return GateResult(.metrics, .hold, "canary metrics stale for \(Format.seconds(age))\(which)\(lastError)\(note)")
         }
         let source = subjects.count > 1 ? "\(subjects.count) canary instances" : fleet.trafficSource(of: .canary).rawValue
-        return GateResult(.metrics, .pass, "canary metrics fresh (from \(source))\(note)")
+        let unlisted = fleet.unlistedInstances(of: .canary, now: now, within: settings.staleHold)
+        let also = unlisted.isEmpty
+            ? ""
+            : "; also counted, not listed: \(unlisted.prefix(3).joined(separator: ", "))\(unlisted.count > 3 ? " and \(unlisted.count - 3) more" : "") (the selector matches instances discovery does not list)"
+        return GateResult(.metrics, .pass, "canary metrics fresh (from \(source))\(also)\(note)")
     }
 
     /// Why the router's series are not used although it has some, naming the values it has.
