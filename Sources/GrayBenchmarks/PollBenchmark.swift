@@ -61,9 +61,11 @@ enum PollBenchmark {
 
     /// A saved Prometheus answer (`/api/v1/query` of a range selector) taken apart as a round does:
     /// decoded into series, split by instance, each instance's text parsed and applied to a fleet
-    /// state. `grayctl-bench prometheus-answer FILE [iterations]`: median milliseconds of each stage.
+    /// state. `grayctl-bench prometheus-answer FILE [iterations]`: median milliseconds of each stage
+    /// (`json_parse_ms`: the generic JSON parse alone, which `decode_ms` includes).
     static func answer(_ data: Data, iterations: Int) {
         let text = String(decoding: data, as: UTF8.self)
+        var jsons: [Double] = []
         var decodes: [Double] = []
         var parses: [Double] = []
         var applies: [Double] = []
@@ -71,6 +73,9 @@ enum PollBenchmark {
         var instances = 0
         let clock = ContinuousClock()
         for iteration in 0..<max(1, iterations) {
+            let jsonStart = clock.now
+            guard (try? JSONParser.parse(text)) != nil else { Benchmarks.fail("not JSON") }
+            jsons.append(seconds(clock.now - jsonStart))
             let start = clock.now
             guard let decoded = try? PrometheusReader.decode(text, status: 200, url: "bench") else { Benchmarks.fail("not a Prometheus answer") }
             let decodedAt = clock.now
@@ -91,7 +96,7 @@ enum PollBenchmark {
             series = decoded.count
             instances = bodies.count
         }
-        print(#"{"benchmark":"prometheus_answer","bytes":\#(data.count),"series":\#(series),"instances":\#(instances),"decode_ms":\#(Format.fixed(median(decodes) * 1000, 1)),"parse_ms":\#(Format.fixed(median(parses) * 1000, 1)),"apply_ms":\#(Format.fixed(median(applies) * 1000, 1))}"#)
+        print(#"{"benchmark":"prometheus_answer","bytes":\#(data.count),"series":\#(series),"instances":\#(instances),"json_parse_ms":\#(Format.fixed(median(jsons) * 1000, 1)),"decode_ms":\#(Format.fixed(median(decodes) * 1000, 1)),"parse_ms":\#(Format.fixed(median(parses) * 1000, 1)),"apply_ms":\#(Format.fixed(median(applies) * 1000, 1))}"#)
     }
 
     private static func median(_ values: [Double]) -> Double {

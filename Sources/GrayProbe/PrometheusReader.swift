@@ -97,24 +97,35 @@ public struct PrometheusReader: Sendable {
             throw .badResponse(url: url, reason: "expected a matrix result from a range selector")
         }
         var series: [Series] = []
+        series.reserveCapacity(result.count)
+        // Names repeat across series: each distinct one is checked once.
+        var names: Set<String> = []
+        func isKnownName(_ text: String) -> Bool {
+            if names.contains(text) { return true }
+            guard isName(text) else { return false }
+            names.insert(text)
+            return true
+        }
         for item in result {
-            guard let labels = item["metric"]?.object, let name = labels["__name__"]?.string, isName(name),
+            guard let labels = item["metric"]?.object, let name = labels["__name__"]?.string, isKnownName(name),
                 let newest = item["values"]?.array?.last?.array, newest.count == 2,
                 let seconds = newest[0].number, seconds.isFinite, abs(seconds) < 1e12,
                 let value = newest[1].string, Double(value) != nil
             else {
                 throw .badResponse(url: url, reason: "a series without a valid name, sample time or value")
             }
-            var pairs: [String] = []
+            var line = name + "{"
+            var first = true
             for (key, text) in labels.sorted(by: { $0.key < $1.key }) where key != "__name__" {
-                guard isName(key), let text = text.string else {
+                guard isKnownName(key), let text = text.string else {
                     throw .badResponse(url: url, reason: "series \(name): label \(key) is not a name with a string value")
                 }
-                pairs.append("\(key)=\"\(escaped(text))\"")
+                if !first { line += "," }
+                first = false
+                line += key + "=\"" + escaped(text) + "\""
             }
-            let milliseconds = Int64((seconds * 1000).rounded())
-            series.append(
-                Series(line: "\(name){\(pairs.joined(separator: ","))} \(value) \(milliseconds)\n", instance: labels["instance"]?.string))
+            line += "} " + value + " " + String(Int64((seconds * 1000).rounded())) + "\n"
+            series.append(Series(line: line, instance: labels["instance"]?.string))
         }
         return series
     }

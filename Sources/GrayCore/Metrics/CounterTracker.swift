@@ -11,7 +11,9 @@ public struct CounterTracker: Sendable {
         var adjusted: Double
     }
 
-    private var readings: [SeriesKey: Reading] = [:]
+    private var slots: [SeriesKey: Int] = [:]
+    private var keys: [SeriesKey] = []
+    private var readings: [Reading?] = []
     private var hasBaseline = false
 
     /// Creates an empty tracker.
@@ -22,26 +24,47 @@ public struct CounterTracker: Sendable {
         hasBaseline = true
     }
 
+    /// The slot of `key`: a small integer, the same for the tracker's life, so a caller can keep
+    /// what it knows of a series in an array instead of hashing the key again.
+    public mutating func slot(_ key: SeriesKey) -> Int {
+        if let slot = slots[key] { return slot }
+        slots[key] = keys.count
+        keys.append(key)
+        readings.append(nil)
+        return keys.count - 1
+    }
+
     /// Records `raw` for `key` and returns the reset-adjusted cumulative value.
     public mutating func adjusted(_ key: SeriesKey, raw: Double) -> Double {
-        guard raw.isFinite else { return readings[key]?.adjusted ?? 0 }
-        if var reading = readings[key] {
+        adjusted(slot: slot(key), raw: raw)
+    }
+
+    /// Records `raw` for the series in `slot` (from ``slot(_:)``) and returns the reset-adjusted
+    /// cumulative value.
+    public mutating func adjusted(slot: Int, raw: Double) -> Double {
+        guard raw.isFinite else { return readings[slot]?.adjusted ?? 0 }
+        if var reading = readings[slot] {
             let increase = raw >= reading.raw ? raw - reading.raw : raw
             reading.adjusted += increase
             reading.raw = raw
-            readings[key] = reading
+            readings[slot] = reading
             return reading.adjusted
         }
         let adjusted = hasBaseline ? raw : 0
-        readings[key] = Reading(raw: raw, adjusted: adjusted)
+        readings[slot] = Reading(raw: raw, adjusted: adjusted)
         return adjusted
     }
 
     /// Calls `body` with the latest adjusted value of every series seen so far; a series that
     /// vanished from later scrapes keeps its last value, so sums over series never go down.
     public func forEachSeries(_ body: (SeriesKey, Double) -> Void) {
-        for (key, reading) in readings {
-            body(key, reading.adjusted)
+        forEachSlot { slot, value in body(keys[slot], value) }
+    }
+
+    /// ``forEachSeries(_:)`` by slot, in slot order.
+    public func forEachSlot(_ body: (Int, Double) -> Void) {
+        for (slot, reading) in readings.enumerated() {
+            if let reading { body(slot, reading.adjusted) }
         }
     }
 }

@@ -28,7 +28,8 @@ public struct TrafficMeter: Sendable {
     private let names: MetricNames
     private let failureCodes: FailureCodes
     private var tracker = CounterTracker()
-    private var roles: [SeriesKey: Role] = [:]
+    /// The role of each series, by its tracker slot.
+    private var roles: [Role] = []
     /// Per version, the code label values of the last scrape that are no gRPC status code
     /// (`(no grpc_code label)` when the label is missing), sorted.
     public private(set) var unrecognisedCodes: [Version: [String]] = [:]
@@ -55,14 +56,14 @@ public struct TrafficMeter: Sendable {
         var unmatched: Set<String> = []
         for sample in exposition.samples where sample.name == handled || sample.name == bucket {
             let key = SeriesKey(name: sample.name, labels: sample.labels)
-            let role = roles[key] ?? role(of: key, handled: handled)
-            roles[key] = role
-            switch role {
+            let slot = tracker.slot(key)
+            if slot == roles.count { roles.append(role(of: key, handled: handled)) }
+            switch roles[slot] {
             case .unrecognisedCode(let version, let value): unrecognised[version, default: []].insert(value)
             case .unmatchedUpstream(let value): unmatched.insert(value)
             case .handled, .bucket, .ignored: break
             }
-            _ = tracker.adjusted(key, raw: sample.value)
+            _ = tracker.adjusted(slot: slot, raw: sample.value)
         }
         tracker.finishScrape()
         unrecognisedCodes = unrecognised.mapValues { $0.sorted() }
@@ -99,8 +100,8 @@ public struct TrafficMeter: Sendable {
     private func totals() -> [Version: TrafficTotals] {
         var result: [Version: TrafficTotals] = [:]
         var buckets: [Version: [Double: Double]] = [:]
-        tracker.forEachSeries { key, value in
-            switch roles[key] ?? .ignored {
+        tracker.forEachSlot { slot, value in
+            switch roles[slot] {
             case .handled(let version, let failing):
                 result[version, default: TrafficTotals()].requests += value
                 if failing { result[version, default: TrafficTotals()].failures += value }
