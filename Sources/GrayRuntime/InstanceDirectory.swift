@@ -43,7 +43,7 @@ public actor InstanceDirectory {
         case sole(InstanceEndpoints)
         case list([InstanceEndpoints])
         case fixed
-        case dns(DNSDiscovery)
+        case dns(DNSDiscovery, MemberMaker)
         case prometheus
         case none
     }
@@ -51,7 +51,6 @@ public actor InstanceDirectory {
     /// The version.
     public let version: Version
     private let source: Source
-    private let make: MemberMaker
     private var members: [Member] = []
     private var announced: [String]?
     private var resolvedAt: ContinuousClock.Instant?
@@ -63,11 +62,10 @@ public actor InstanceDirectory {
     /// answers name its instances).
     public init(version: Version, endpoints: TargetEndpoints?, hasSelector: Bool, make: @escaping MemberMaker) {
         self.version = version
-        self.make = make
         if let endpoints, !endpoints.instances.isEmpty {
             source = .list(endpoints.instances)
         } else if let dns = endpoints?.dns {
-            source = .dns(dns)
+            source = .dns(dns, make)
         } else if let endpoints, endpoints.admin != nil || endpoints.grpc != nil {
             source = .sole(InstanceEndpoints(admin: endpoints.admin, grpc: endpoints.grpc))
         } else {
@@ -83,7 +81,6 @@ public actor InstanceDirectory {
     /// A directory of a fixed list of members, announced like a static list (tests' twins).
     public init(version: Version, members: [Member]) {
         self.version = version
-        self.make = { subject, _ in Member(subject: subject, health: nil, metrics: nil, breakers: nil, labels: []) }
         self.source = .fixed
         self.members = members
     }
@@ -100,7 +97,7 @@ public actor InstanceDirectory {
         switch source {
         case .list, .fixed:
             entries += announce(members.map(\.subject.instance))
-        case .dns(let dns):
+        case .dns(let dns, let make):
             // Resolution runs beside the rounds, never inside one: a slow resolver must not delay
             // health, metrics or a rollback's read-back. A round takes the answer that has arrived.
             let now = ContinuousClock.now

@@ -1,0 +1,53 @@
+import GrayCore
+import GrayRuntime
+import GrayTesting
+import Testing
+
+/// Discovery through the system resolver: resolution beside the rounds, the first list announced
+/// once it arrives, a failure said and the last list kept.
+@Suite("InstanceDirectory: DNS discovery")
+struct InstanceDirectoryTests {
+    static func directory(_ name: String) -> InstanceDirectory {
+        var dns = DNSDiscovery(name: name)
+        dns.adminPort = 9191
+        dns.grpcPort = 50051
+        dns.every = 1
+        var endpoints = TargetEndpoints()
+        endpoints.dns = dns
+        return InstanceDirectory(version: .canary, endpoints: endpoints, hasSelector: false) { subject, _ in
+            ScriptedInstance(subject).member
+        }
+    }
+
+    /// Rounds every 50 ms until one says something, at most 5 s.
+    static func firstSaying(_ directory: InstanceDirectory) async -> [RecordEntry] {
+        for _ in 0..<100 {
+            let (_, entries) = await directory.round()
+            if !entries.isEmpty { return entries }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return []
+    }
+
+    @Test("a name is resolved beside the rounds: the first round has no instances, a later one announces them (IPv4 kept over IPv6)")
+    func resolves() async throws {
+        let directory = Self.directory("localhost")
+        let (first, _) = await directory.round()
+        #expect(first.isEmpty, "the first round does not wait for the resolver")
+        let entries = await Self.firstSaying(directory)
+        #expect(entries == [.instances(.canary, ["127.0.0.1:9191"])], "localhost's 127.0.0.1, not ::1: \(entries)")
+        let (members, _) = await directory.round()
+        #expect(members.map(\.subject) == [.instance(.canary, "127.0.0.1:9191")])
+    }
+
+    @Test("a name that does not resolve: an empty list and the resolver's message, as endpoint discovery")
+    func fails() async throws {
+        let entries = await Self.firstSaying(Self.directory("grayctl-no-such-name.invalid"))
+        #expect(entries.first == .instances(.canary, []))
+        let message = try #require(entries.dropFirst().first?.failureMessage)
+        #expect(message.hasPrefix("cannot resolve grayctl-no-such-name.invalid: "), "\(message)")
+        if case .error(let subject, let endpoint, _) = entries.dropFirst().first {
+            #expect(subject == .canary && endpoint == "discovery")
+        }
+    }
+}
