@@ -1,5 +1,6 @@
 """One poll round against versions of many instances (release build of grayctl-bench): direct
-scrape of 2, 20 and 100 instances per version (health, /metrics and /admin/breakers of each), then
+scrape of 2, 20 and 100 instances per version (health, /metrics and /admin/breakers of each; at 100
+also with the breakers read from the metrics' breaker gauge instead), then
 the metrics of the same 100 × 2 instances read through Debian's Prometheus scraping them every
 second (85 series each; the instances are Prometheus's instance labels, so that round is the two
 queries, their parse and the judging alone). The instances are the stand-in fleet of scripts/standin_fleet.py (one Python process: an
@@ -25,8 +26,8 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def instances(members):
-    return "{breakers: admin, instances: [" + ", ".join(
+def instances(members, breakers="admin"):
+    return f"{{breakers: {breakers}, instances: [" + ", ".join(
         f'{{admin: "http://{m["admin"]}", grpc: "{m["grpc"]}"}}' for m in members) + "]}"
 
 
@@ -52,6 +53,10 @@ def main():
             bench(config + "gates: {stale_hold: 5s}\n", folder)
             if count != 100:
                 continue
+            # The same fleet with the breakers read from the breaker gauge in the metrics
+            # (`breakers: gauge`): two reads an instance instead of three.
+            gauges = f"targets:\n  stable: {instances(members['stable'], 'gauge')}\n  canary: {instances(members['canary'], 'gauge')}\n"
+            bench(gauges + "gates: {stale_hold: 5s}\n", folder)
             port = free_port()
             jobs = "\n".join(
                 f"  - {{job_name: {job}, static_configs: [{{targets: [{', '.join(repr(m['admin']) for m in members[version])}]}}]}}"
