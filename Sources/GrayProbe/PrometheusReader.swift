@@ -8,8 +8,9 @@ public import GrayCore
 /// Contract: one query per read, a range selector over the last `window` seconds
 /// (`{__name__=~"a|b",SELECTOR}[Ns]`), the newest sample of each series kept — never `rate()` or
 /// `increase()`, which extrapolate to non-integers. A series with no sample in the window is
-/// absent; the series are split by their `instance` label, one entry per instance. No series at
-/// all, more than `maxSeries`, a failed query or an answer that is not Prometheus's (or carries names or values that are not Prometheus's) is an `error` entry,
+/// absent; the series are split by their `instance` label, one entry per instance, and an
+/// instance whose `up` series (asked for beside the families) is 0 is an `error` of that instance.
+/// No series at all, more than `maxSeries`, a failed query or an answer that is not Prometheus's (or carries names or values that are not Prometheus's) is an `error` entry,
 /// with Prometheus's own message where it gave one. The bearer token is sent as `Authorization`
 /// and appears in no message.
 public struct PrometheusReader: Sendable {
@@ -66,8 +67,18 @@ public struct PrometheusReader: Sendable {
                             : ": list them under targets.\(whole.target.rawValue).instances or find them with dns"))]
             }
             var bodies: [Subject: String] = [:]
-            for item in series { bodies[oneInstance ? whole : subjectOf(item.instance), default: ""] += item.line }
-            return bodies.sorted { $0.key < $1.key }.map { .metrics($0.key, body: $0.value) }
+            var down: [Subject: String] = [:]
+            for item in series {
+                let subject = oneInstance ? whole : subjectOf(item.instance)
+                bodies[subject, default: ""] += item.line
+                if item.isDown { down[subject] = item.instance ?? "" }
+            }
+            // Prometheus's own `up` says whether its last scrape of the instance worked: a target it
+            // cannot scrape keeps fresh `up 0` samples, and its other series are not news.
+            return bodies.sorted { $0.key < $1.key }.map { subject, body in
+                guard let instance = down[subject] else { return .metrics(subject, body: body) }
+                return .error(subject, endpoint: "metrics", message: "\(shown): Prometheus cannot scrape \(instance.isEmpty ? subject.description : instance) (up is 0)")
+            }
         } catch {
             return [.error(whole, endpoint: "metrics", message: error.description)]
         }
@@ -79,6 +90,8 @@ public struct PrometheusReader: Sendable {
         public var line: String
         /// The `instance` label's value, when it has one.
         public var instance: String?
+        /// True for Prometheus's `up` series at 0: its last scrape of the instance failed.
+        public var isDown = false
     }
 
     /// The series of a matrix answer (`text`, answered with HTTP `status` to `url`), or
@@ -125,7 +138,7 @@ public struct PrometheusReader: Sendable {
                 line += key + "=\"" + escaped(text) + "\""
             }
             line += "} " + value + " " + String(Int64((seconds * 1000).rounded())) + "\n"
-            series.append(Series(line: line, instance: labels["instance"]?.string))
+            series.append(Series(line: line, instance: labels["instance"]?.string, isDown: name == "up" && Double(value) == 0))
         }
         return series
     }

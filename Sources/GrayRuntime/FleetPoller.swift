@@ -6,7 +6,7 @@ public import GrayProbe
 /// ``BreakerProbe``s, the router's ``MetricsProbe`` and the ``TrafficRouter``'s weight, all at once;
 /// every failure becomes an `error` entry. Nothing here knows which adapter stands behind a port.
 /// Entries come in a fixed order: discovery, health, then per version metrics and breakers, then
-/// the router.
+/// the router (a version whose instances Prometheus names announces them with its metrics).
 public struct FleetPoller: FleetObserver {
     /// What one version is read through.
     public struct VersionPorts: Sendable {

@@ -1,7 +1,7 @@
 public import GrayCore
 public import GrayProbe
 
-/// The instances of one version at each poll round, and the readers that reach them.
+/// The instances of one version at each poll round, and the probes that reach them.
 ///
 /// Where they come from (`targets.<version>` in `grayctl.yaml`): one instance (`admin`/`grpc`, the
 /// version's *sole* instance), a static list (`instances`), DNS (`dns`: every address of a name,
@@ -56,12 +56,18 @@ public actor InstanceDirectory {
     private var resolvedAt: ContinuousClock.Instant?
     private var resolution: Task<Void, Never>?
     private var answer: Result<[String], ProbeError>?
+    private let resolve: @Sendable (String) async throws(ProbeError) -> [String]
 
-    /// The directory of `version` as `endpoints` configure it, each member made by `make`;
-    /// `hasSelector` when Prometheus reads its metrics (with nothing else configured, Prometheus's
-    /// answers name its instances).
-    public init(version: Version, endpoints: TargetEndpoints?, hasSelector: Bool, make: @escaping MemberMaker) {
+    /// The directory of `version` as `endpoints` configure it, each member made by `make`, DNS
+    /// names resolved by `resolve` (the system resolver); `hasSelector` when Prometheus reads its
+    /// metrics (with nothing else configured, Prometheus's answers name its instances).
+    public init(
+        version: Version, endpoints: TargetEndpoints?, hasSelector: Bool,
+        resolve: @escaping @Sendable (String) async throws(ProbeError) -> [String] = DNSResolver.addresses(of:),
+        make: @escaping MemberMaker
+    ) {
         self.version = version
+        self.resolve = resolve
         if let endpoints, !endpoints.instances.isEmpty {
             source = .list(endpoints.instances)
         } else if let dns = endpoints?.dns {
@@ -78,11 +84,13 @@ public actor InstanceDirectory {
         }
     }
 
-    /// A directory of a fixed list of members, announced like a static list (tests' twins).
+    /// A directory of fixed members (tests' twins): a version's sole subject alone behaves as a
+    /// configured single instance (never announced), named members as a static list.
     public init(version: Version, members: [Member]) {
         self.version = version
-        self.source = .fixed
+        self.source = members.count == 1 && members[0].subject.isSole ? .sole(InstanceEndpoints()) : .fixed
         self.members = members
+        self.resolve = DNSResolver.addresses(of:)
     }
 
     /// True when the instances are whatever Prometheus's answers name.
@@ -103,15 +111,21 @@ public actor InstanceDirectory {
             let now = ContinuousClock.now
             if resolution == nil, resolvedAt.map({ now - $0 >= .milliseconds(Int64(dns.every * 1000)) }) ?? true {
                 resolvedAt = now
+                let resolve = self.resolve
                 resolution = Task { [weak self] in
                     let answer: Result<[String], ProbeError>
                     do throws(ProbeError) {
-                        answer = .success(try await DNSResolver.addresses(of: dns.name))
+                        answer = .success(try await resolve(dns.name))
                     } catch {
                         answer = .failure(error)
                     }
                     await self?.resolved(answer)
                 }
+            } else if resolution != nil, let started = resolvedAt, now - started > .seconds(max(10, 2 * dns.every)) {
+                // A resolver that never answers (a hung NSS lookup) is said every round; the last
+                // list stays in use.
+                let waited = Format.seconds(Double((now - started).components.seconds))
+                entries.append(.error(Subject(version.target), endpoint: "discovery", message: "resolving \(dns.name) has not answered for \(waited); the last list stays in use"))
             }
             if let answer {
                 self.answer = nil

@@ -84,4 +84,16 @@ struct CounterTrackerTests {
         #expect(first[.canary]?.requests == 0)
         #expect(strict.versionsWithTraffic.isEmpty)
     }
+
+    @Test("a series that reads NaN in the first scrape is still a baseline when it first reads a number")
+    func nanInFirstScrape() {
+        var tracker = CounterTracker()
+        let key = SeriesKey(name: "grpc_server_handled_total", labels: [Label("grpc_code", "OK")])
+        #expect(tracker.adjusted(key, raw: .nan) == 0)
+        tracker.finishScrape()
+        #expect(tracker.adjusted(key, raw: 5000) == 0, "its history is not new traffic")
+        #expect(tracker.adjusted(key, raw: 5010) == 10)
+        let late = SeriesKey(name: "grpc_server_handled_total", labels: [Label("grpc_code", "Unavailable")])
+        #expect(tracker.adjusted(late, raw: 3) == 3, "a series born after the first scrape counts from zero")
+    }
 }

@@ -183,6 +183,21 @@ struct InstanceFleetTests {
         #expect(counted > listed, "the unlisted instance's requests are in the version's sum")
     }
 
+    @Test("a version down to one named instance keeps naming it")
+    func lastNamedInstance() throws {
+        var fleet = Self.fleetState()
+        var simulated = Fleet()
+        fleet.apply(.instances(.canary, ["orders-canary-1"]), at: 0)
+        for second in 1...12 {
+            for observation in simulated.round(second, health: { _ in .notServing }, skip: ["orders-canary-2", "orders-canary-3"]) {
+                fleet.apply(observation, at: Double(second))
+            }
+        }
+        let report = GateEvaluator(settings: GateSettings()).evaluate(fleet, now: 12)
+        #expect(report.result(.health)?.reason.hasPrefix("canary 1/1 instances not SERVING for > 5 s (max_unhealthy 0): worst canary orders-canary-1 NOT_SERVING for ") == true)
+        #expect(report.result(.metrics)?.reason == "canary metrics fresh (from canary orders-canary-1)")
+    }
+
     @Test("an open breaker on one instance trips, naming the instance")
     func breakerOnOneInstance() throws {
         var fleet = Self.fleetState()

@@ -41,6 +41,15 @@ struct PrometheusAnswerTests {
         #expect(series.map(\.instance) == ["a:1", "b:2"])
     }
 
+    @Test("an `up` series at 0 marks its instance as one Prometheus cannot scrape")
+    func down() throws {
+        let up = { (instance: String, value: String) in
+            #"{"metric":{"__name__":"up","instance":"\#(instance)","job":"x"},"values":[[100.5,"\#(value)"]]}"#
+        }
+        let series = try PrometheusReader.decode(Self.matrix([up("a:1", "0"), up("b:2", "1"), Self.one].joined(separator: ",")), status: 200, url: "u")
+        #expect(series.map(\.isDown) == [true, false, false])
+    }
+
     @Test("Prometheus's own errors and non-Prometheus answers say so")
     func errors() {
         #expect(throws: ProbeError.badResponse(url: "u", reason: "Prometheus bad_data (HTTP 400): parse error")) {

@@ -1,5 +1,5 @@
 import GrayCore
-import GrayRuntime
+@testable import GrayRuntime
 import GrayTesting
 import Testing
 
@@ -23,9 +23,8 @@ struct FleetPollerTests {
     func roundOrder() async throws {
         let (poller, _) = Self.fleet()
         let first = await poller.poll()
-        #expect(first.first == .instances(.stable, ["stable"]))
-        #expect(first.dropFirst().first == .instances(.canary, ["orders-canary-1", "orders-canary-2", "orders-canary-3"]))
-        let kinds = first.dropFirst(2).map { entry -> String in
+        #expect(first.first == .instances(.canary, ["orders-canary-1", "orders-canary-2", "orders-canary-3"]), "a sole instance is never announced")
+        let kinds = first.dropFirst(1).map { entry -> String in
             switch entry {
             case .health: return "health"
             case .metrics: return "metrics"
@@ -36,6 +35,28 @@ struct FleetPollerTests {
         #expect(kinds == ["health", "health", "health", "health", "metrics", "breakers", "metrics", "metrics", "metrics", "breakers", "breakers", "breakers"])
         let second = await poller.poll()
         #expect(!second.contains { if case .instances = $0 { return true } else { return false } }, "announced only when it changes")
+    }
+
+    @Test("Prometheus's answer: a listed member it has no series of is an error naming its labels; with Prometheus discovery the instances it names are announced")
+    func prometheusAnswers() async throws {
+        let members = ["orders-canary-1", "orders-canary-2"].map { ScriptedInstance(.instance(.canary, $0)).member }
+        let answer = PrometheusSource.VersionQuery { _, oneInstance, subjectOf in
+            #expect(!oneInstance)
+            return [.metrics(subjectOf("orders-canary-1"), body: "grpc_server_handled_total{grpc_code=\"OK\"} 1\n")]
+        }
+        let listed = InstanceDirectory(version: .canary, members: members)
+        let entries = await answer.read(members, of: listed)
+        #expect(entries.count == 2)
+        #expect(entries.last == .error(
+            .instance(.canary, "orders-canary-2"), endpoint: "metrics",
+            message: "Prometheus has no series of orders-canary-2 in the selector's answer (its instance label is \"orders-canary-2\")"))
+        let discovered = InstanceDirectory(version: .stable, endpoints: nil, hasSelector: true) { subject, _ in ScriptedInstance(subject).member }
+        let named = PrometheusSource.VersionQuery { _, _, subjectOf in
+            [.metrics(subjectOf("10.0.0.2:9191"), body: "x 1\n"), .metrics(subjectOf("10.0.0.1:9191"), body: "x 1\n")]
+        }
+        let announced = await named.read([], of: discovered)
+        #expect(announced.first == .instances(.stable, ["10.0.0.1:9191", "10.0.0.2:9191"]))
+        #expect(await named.read([], of: discovered).count == 2, "announced once, not every round")
     }
 
     @Test("an unreachable instance becomes error entries of its own, and the core rolls back on the health rule naming it")

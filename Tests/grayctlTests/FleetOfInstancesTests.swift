@@ -109,7 +109,7 @@ struct FleetOfInstancesTests {
               canary: \(list(canary, canaryBreakers))
             plan: {steps: [10, 50, 100], bake: 2s, interval: 500ms}
             gates: \(gates)
-            metrics: {source: prometheus\(routerMetrics ? "" : ", client_handled: no_router_series_total")}
+            metrics: {source: prometheus\(routerMetrics ? "" : ", client_handled: no_router_series_total")\(canaryBreakers == "none" ? ", breaker_state: no_breaker_gauge" : "")}
             prometheus:
               url: \(setup.prometheus.url)
               selectors: {router: '{job="router"}', stable: '{job="orders-v1"}', canary: '{job="orders-v2"}'}
@@ -163,8 +163,9 @@ struct FleetOfInstancesTests {
         let setup = try Self.start()
         defer { setup.stop() }
         Self.once(canaryHasTraffic: setup) { try? setup.fleet.post("canary-2", "/admin/faults", #"{"error_ratio":0.5}"#) }
-        // No router series and no breakers: the error gate judges the per-version sum of what
-        // Prometheus scraped from each instance.
+        // No router series and no breakers (neither /admin/breakers nor the breaker gauge, whose
+        // open state would otherwise trip first): the error gate judges the per-version sum of
+        // what Prometheus scraped from each instance.
         let run = try Self.release(setup, config: try Self.config(setup, canaryBreakers: "none", routerMetrics: false))
         #expect(run.status == 3, "\(run.stdout)\n\(run.stderr)")
         let rollback = try #require(Self.rollback(run.stdout), "\(run.stdout)")

@@ -80,6 +80,9 @@ public struct FleetState: Sendable {
     /// The instances discovery last reported per version; a version absent here has the instances
     /// it was observed with.
     public private(set) var members: [Version: [String]] = [:]
+    /// Every instance discovery has listed: one that left is not "unlisted" while its last samples
+    /// are still in Prometheus's window.
+    private var everListed: [Version: Set<String>] = [:]
     /// Time of the first observation.
     public private(set) var firstObservationAt: Double?
     /// Instances that have reported at least one breaker: a later 404 is then a failure.
@@ -161,6 +164,7 @@ public struct FleetState: Sendable {
     /// its counters (nothing it served in between is lost) and its unhealthy time.
     private mutating func applyMembers(_ version: Version, _ ids: [String], at time: Double) {
         members[version] = Set(ids).sorted()
+        everListed[version, default: []].formUnion(ids)
         for subject in ids.map({ Subject.instance(version, $0) }) where firstSeen[subject] == nil {
             firstSeen[subject] = time
         }
@@ -175,10 +179,12 @@ public struct FleetState: Sendable {
     }
 
     /// Instances whose metrics were read in the last `within` seconds before `now` but that
-    /// discovery does not list (a selector that matches more than the list or DNS): their traffic
-    /// counts as the version's, but nothing else of them is judged. Sorted.
+    /// discovery has never listed (a selector that matches more than the list or DNS), while the
+    /// version's traffic is summed from its instances: their traffic counts as the version's, but
+    /// nothing else of them is judged. Sorted.
     public func unlistedInstances(of version: Version, now: Double, within: Double) -> [String] {
-        guard let listed = members[version].map(Set.init) else { return [] }
+        guard members[version] != nil, trafficSource(of: version) != .router else { return [] }
+        let listed = everListed[version] ?? []
         return metrics.filter { subject, view in
             subject.version == version && !listed.contains(subject.instance) && (view.lastGoodScrape.map { now - $0 <= within } ?? false)
         }.map(\.key.instance).sorted()

@@ -172,7 +172,8 @@ public struct GateEvaluator: Sendable {
         let age = now - (lastGood ?? fleet.firstObservationAt ?? now)
         let failing = stalest?.subject ?? subjects.first { fleet.failures[$0]?["metrics"] != nil }
         let lastError = failing.flatMap { fleet.failures[$0]?["metrics"] }.map { " (last error: \($0.message))" } ?? ""
-        let which = subjects.count > 1 ? stalest.map { " (stalest \($0.subject.instance))" } ?? "" : ""
+        let named = subjects.count > 1 || subjects.first.map { !$0.isSole } == true
+        let which = named ? stalest.map { " (stalest \($0.subject.instance))" } ?? "" : ""
         let note = routerNote(fleet)
         if age > settings.staleRollback {
             return GateResult(
@@ -185,7 +186,9 @@ public struct GateEvaluator: Sendable {
         if age > settings.staleHold {
             return GateResult(.metrics, .hold, "canary metrics stale for \(Format.seconds(age))\(which)\(lastError)\(note)")
         }
-        let source = subjects.count > 1 ? "\(subjects.count) canary instances" : fleet.trafficSource(of: .canary).rawValue
+        let source = named && subjects.count > 1
+            ? "\(subjects.count) canary instances"
+            : named ? "canary \(subjects[0].instance)" : fleet.trafficSource(of: .canary).rawValue
         let unlisted = fleet.unlistedInstances(of: .canary, now: now, within: settings.staleHold)
         let also = unlisted.isEmpty
             ? ""

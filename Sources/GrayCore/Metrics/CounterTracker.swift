@@ -14,6 +14,9 @@ public struct CounterTracker: Sendable {
     private var slots: [SeriesKey: Int] = [:]
     private var keys: [SeriesKey] = []
     private var readings: [Reading?] = []
+    /// Per slot: seen in the first scrape, so its first finite reading is a baseline even when the
+    /// first scrape gave NaN or ±Inf.
+    private var bornInFirstScrape: [Bool] = []
     private var hasBaseline = false
 
     /// Creates an empty tracker.
@@ -31,6 +34,7 @@ public struct CounterTracker: Sendable {
         slots[key] = keys.count
         keys.append(key)
         readings.append(nil)
+        bornInFirstScrape.append(!hasBaseline)
         return keys.count - 1
     }
 
@@ -50,7 +54,7 @@ public struct CounterTracker: Sendable {
             readings[slot] = reading
             return reading.adjusted
         }
-        let adjusted = hasBaseline ? raw : 0
+        let adjusted = bornInFirstScrape[slot] ? 0 : raw
         readings[slot] = Reading(raw: raw, adjusted: adjusted)
         return adjusted
     }

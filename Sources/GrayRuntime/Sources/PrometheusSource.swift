@@ -24,16 +24,22 @@ public struct PrometheusSource: Sendable {
     /// The metrics source of `version`; nil when it has no selector.
     public func metrics(of version: Version) -> (any VersionMetricsSource)? {
         guard let selector = settings.selectors[version.target] else { return nil }
-        return VersionQuery(
-            reader: reader, selector: selector, names: [names.serverHandled, names.serverLatency + "_bucket", names.breakerState],
-            window: window, maxSeries: settings.maxSeries)
+        let (reader, window, maxSeries) = (reader, window, settings.maxSeries)
+        // `up` too: a live instance that has served nothing yet has no other series (many services
+        // create them on the first call), and an instance Prometheus cannot scrape shows as `up 0`.
+        let families = [names.serverHandled, names.serverLatency + "_bucket", names.breakerState, "up"]
+        return VersionQuery { whole, oneInstance, subjectOf in
+            await reader.metrics(
+                whole, selector: selector, names: families, window: window, maxSeries: maxSeries, oneInstance: oneInstance,
+                subjectOf: subjectOf)
+        }
     }
 
     /// The router's series as a probe; nil when the router has no selector.
     public func routerProbe() -> (any MetricsProbe)? {
         guard let selector = settings.selectors[.router] else { return nil }
         return RouterQuery(
-            reader: reader, selector: selector, names: [names.clientHandled, names.clientLatency + "_bucket"], window: window,
+            reader: reader, selector: selector, names: [names.clientHandled, names.clientLatency + "_bucket", "up"], window: window,
             maxSeries: settings.maxSeries)
     }
 
@@ -41,16 +47,12 @@ public struct PrometheusSource: Sendable {
     /// member Prometheus has no series of is an error of that member (its metrics go stale, it is
     /// not silently left out); with Prometheus discovery, the instances it named are announced.
     struct VersionQuery: VersionMetricsSource {
-        let reader: PrometheusReader
-        let selector: String
-        let names: [String]
-        let window: Int
-        let maxSeries: Int
+        /// One query of the version's selector (`PrometheusReader.metrics`): the version as a whole,
+        /// whether it is one instance, and how an `instance` label value maps to a subject.
+        let query: @Sendable (Subject, Bool, @escaping @Sendable (String?) -> Subject) async -> [RecordEntry]
 
         func read(_ members: [InstanceDirectory.Member], of directory: InstanceDirectory) async -> [RecordEntry] {
-            let entries = await reader.metrics(
-                Subject(directory.version.target), selector: selector, names: names, window: window, maxSeries: maxSeries,
-                oneInstance: await directory.isSole, subjectOf: await directory.subjectResolver())
+            let entries = await query(Subject(directory.version.target), await directory.isSole, await directory.subjectResolver())
             let answered = Set(entries.compactMap { entry -> Subject? in
                 if case .metrics(let subject, _) = entry { return subject }
                 return nil
