@@ -11,30 +11,15 @@ struct PrometheusEndToEndTests {
         let fleet = try FleetProcesses()
         defer { fleet.stop() }
         try fleet.startFleet(loadSeconds: 40)
-        let port = Int.random(in: 30000...60000)
-        let scrape = ["router": "gateway", "stable": "stable", "canary": "canary"].map { job, member in
-            "  - {job_name: \(job), static_configs: [{targets: [\"\(fleet.addresses[member]!.admin)\"]}]}"
-        }.sorted().joined(separator: "\n")
-        let prometheusConfig = fleet.folder.appendingPathComponent("prometheus.yml")
-        try Data("global: {scrape_interval: 1s}\nscrape_configs:\n\(scrape)\n".utf8).write(to: prometheusConfig)
-        let prometheus = Process()
-        prometheus.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
-        prometheus.arguments = [
-            "--config.file=\(prometheusConfig.path)", "--storage.tsdb.path=\(fleet.folder.appendingPathComponent("tsdb").path)",
-            "--web.listen-address=127.0.0.1:\(port)",
-        ]
-        prometheus.standardOutput = FileHandle.nullDevice
-        prometheus.standardError = FileHandle.nullDevice
-        try prometheus.run()
-        defer {
-            prometheus.terminate()
-            prometheus.waitUntilExit()
-        }
+        let prometheus = try PrometheusProcess(
+            jobs: ["router": [fleet.addresses["gateway"]!.admin], "stable": [fleet.addresses["stable"]!.admin], "canary": [fleet.addresses["canary"]!.admin]],
+            folder: fleet.folder)
+        defer { prometheus.stop() }
         let config = try String(contentsOfFile: try fleet.config(), encoding: .utf8) + """
 
             metrics: {source: prometheus}
             prometheus:
-              url: http://127.0.0.1:\(port)
+              url: \(prometheus.url)
               selectors: {router: '{job="router"}', stable: '{job="stable"}', canary: '{job="canary"}'}
             """
         let path = fleet.folder.appendingPathComponent("prometheus-grayctl.yaml")
