@@ -198,6 +198,20 @@ public struct FleetState: Sendable {
         }
     }
 
+    /// The version's current instance in the worst health: unreachable before the other states
+    /// that are not SERVING, before SERVING; the longest in its state first. Nil before any check.
+    public func worstHealth(of version: Version) -> (Subject, HealthView)? {
+        func rank(_ view: HealthView) -> (Int, Double) {
+            switch view.status {
+            case .unreachable: (0, view.since)
+            case .notServing, .unknown, .serviceUnknown: (1, view.since)
+            case .serving: (2, view.since)
+            }
+        }
+        return instances(of: version).compactMap { subject in health[subject].map { (subject, $0) } }
+            .min { rank($0.1) < rank($1.1) }
+    }
+
     /// When an instance (or the router) was last scraped successfully.
     public func lastGoodScrape(_ subject: Subject) -> Double? {
         metrics[subject]?.lastGoodScrape

@@ -43,7 +43,7 @@ struct HealthPanel: Widget {
         let views = instances.compactMap { subject in fleet.health[subject].map { (subject, $0) } }
         let serving = views.filter { $0.1.status == .serving }.count
         var text = label + "\(serving)/\(instances.count) SERVING"
-        guard let worst = views.min(by: { Self.rank($0.1) < Self.rank($1.1) }) else {
+        guard let worst = fleet.worstHealth(of: version) else {
             screen.put(text + (instances.isEmpty ? " (discovery lists none)" : " · not checked yet"), in: inner, row: row, style: Style(.muted))
             return
         }
@@ -54,17 +54,6 @@ struct HealthPanel: Widget {
         }
         let checkedAt = views.map(\.1.checkedAt).min() ?? 0
         screen.put(text, in: inner, row: row, style: context.style(Style(Self.role(worst.1.status), bold: worst.1.status != .serving), readAt: checkedAt))
-    }
-
-    /// Worst first: unreachable, then the other unhealthy states, then serving; longest first.
-    private static func rank(_ view: FleetState.HealthView) -> (Int, Double) {
-        let order: Int
-        switch view.status {
-        case .unreachable: order = 0
-        case .notServing, .unknown, .serviceUnknown: order = 1
-        case .serving: order = 2
-        }
-        return (order, view.since)
     }
 
     static func role(_ status: HealthStatus) -> Role {
