@@ -4,38 +4,43 @@ import Testing
 
 /// Debian's real Prometheus server on a free loopback port, scraping jobs every second.
 final class PrometheusProcess: @unchecked Sendable {
-    let process = Process()
-    let url: String
+    private(set) var process = Process()
+    private(set) var url = ""
 
     /// Starts Prometheus with `jobs` (job name → `host:port` targets), its data in `folder`, and
-    /// waits (up to 30 s) until it is ready.
+    /// waits (up to 30 s) until it is ready. A port taken meanwhile by another test's server makes
+    /// Prometheus exit at once: it is started again on another port (three tries).
     init(jobs: [String: [String]], folder: URL) throws {
         let scrape = jobs.sorted { $0.key < $1.key }.map { job, targets in
             "  - {job_name: \(job), static_configs: [{targets: [\(targets.map { "\"\($0)\"" }.joined(separator: ", "))]}]}"
         }.joined(separator: "\n")
         let config = folder.appendingPathComponent("prometheus.yml")
         try Data("global: {scrape_interval: 1s}\nscrape_configs:\n\(scrape)\n".utf8).write(to: config)
-        let port = Int.random(in: 30000...60000)
-        url = "http://127.0.0.1:\(port)"
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
-        process.arguments = [
-            "--config.file=\(config.path)", "--storage.tsdb.path=\(folder.appendingPathComponent("tsdb-\(port)").path)",
-            "--web.listen-address=127.0.0.1:\(port)",
-        ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, process.isRunning {
-            let probe = Process()
-            probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            probe.arguments = ["curl", "-sf", "-o", "/dev/null", url + "/-/ready"]
-            try probe.run()
-            probe.waitUntilExit()
-            if probe.terminationStatus == 0 { return }
-            Thread.sleep(forTimeInterval: 0.2)
+        for _ in 0..<3 {
+            let port = Int.random(in: 30000...60000)
+            url = "http://127.0.0.1:\(port)"
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
+            process.arguments = [
+                "--config.file=\(config.path)", "--storage.tsdb.path=\(folder.appendingPathComponent("tsdb-\(port)").path)",
+                "--web.listen-address=127.0.0.1:\(port)",
+            ]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline, process.isRunning {
+                let probe = Process()
+                probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                probe.arguments = ["curl", "-sf", "-o", "/dev/null", url + "/-/ready"]
+                try probe.run()
+                probe.waitUntilExit()
+                if probe.terminationStatus == 0 { return }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+            stop()
         }
-        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "prometheus did not become ready at \(url)"])
+        throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "prometheus did not become ready at \(url) (three tries)"])
     }
 
     /// Waits (up to `seconds`) until series of `count` instances of `job` have a sample; Prometheus
