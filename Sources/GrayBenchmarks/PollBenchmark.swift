@@ -21,8 +21,7 @@ enum PollBenchmark {
         }
         let prometheus = config.prometheus.map { settings in
             PrometheusSource(
-                reader: PrometheusReader(baseURL: settings.url, token: nil, timeout: 1), settings: settings, names: config.metrics,
-                window: Int(config.gates.staleHold.rounded(.up)))
+                reader: PrometheusReader(baseURL: settings.url, token: nil, timeout: 1), settings: settings, names: config.metrics)
         }
         let poller = FleetPoller(
             targets: config.targets, router: nil, tls: nil, timeout: 1, prometheus: config.metricsSource == .prometheus ? prometheus : nil)

@@ -5,19 +5,25 @@ public import GrayCore
 /// HTTP API and rebuilt as exposition text with each sample's own timestamp, so the core reads them
 /// exactly as a scrape (same per-series reset-aware counting) and a recording replays them.
 ///
-/// Contract: one query per read, a range selector over the last `window` seconds
-/// (`{__name__=~"a|b",SELECTOR}[Ns]`), the newest sample of each series kept — never `rate()` or
-/// `increase()`, which extrapolate to non-integers. A series with no sample in the window is
-/// absent; the series are split by their `instance` label, one entry per instance, and an
-/// instance whose `up` series (asked for beside the families) is 0 is an `error` of that instance.
-/// No series at all, more than `maxSeries`, a failed query or an answer that is not Prometheus's (or carries names or values that are not Prometheus's) is an `error` entry,
-/// with Prometheus's own message where it gave one. The bearer token is sent as `Authorization`
-/// and appears in no message.
+/// Contract: one instant query per read — an instant vector selector of the families
+/// (`{__name__=~"a|b",SELECTOR}`, never `rate()` or `increase()`, which extrapolate to
+/// non-integers), and beside it each family's `timestamp()`, tagged with the label
+/// `grayctl_sample_of`, since an instant vector carries the evaluation time, not the sample's. The
+/// series are split by their `instance` label, one entry per instance, whose `age` is how old its
+/// oldest series' newest sample was at the evaluation time (both Prometheus's clock): the core
+/// judges freshness by it. An instance whose `up` series (asked for beside the families) is 0 is an
+/// `error` of that instance. No series at all, more than `maxSeries`, a failed query or an answer
+/// that is not Prometheus's (or carries names or values that are not Prometheus's) is an `error`
+/// entry, with Prometheus's own message where it gave one. The bearer token is sent as
+/// `Authorization` and appears in no message.
 public struct PrometheusReader: Sendable {
     private let http: CurlHTTPClient
     private let baseURL: String
     private let token: String?
     private let timeout: Double
+
+    /// The label that tags a series of sample times with the name of the series it times.
+    static let sampleTimeLabel = "grayctl_sample_of"
 
     /// A server at `baseURL` (`http://prometheus:9090`); `token` read from a file by the caller.
     public init(baseURL: String, token: String?, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
@@ -27,19 +33,28 @@ public struct PrometheusReader: Sendable {
         self.timeout = timeout
     }
 
+    /// The instant query of the series named `names` that `selector` selects, with their sample
+    /// times beside them.
+    static func query(selector: String, names: [String]) -> String {
+        let inner = selector.trimmingCharacters(in: .whitespaces).dropFirst().dropLast()
+        func vector(_ name: String) -> String { "{" + ([name] + (inner.isEmpty ? [] : [String(inner)])).joined(separator: ",") + "}" }
+        let values = vector("__name__=~\"\(names.joined(separator: "|"))\"")
+        let times = names.map { name in
+            "label_replace(timestamp(\(vector("__name__=\"\(name)\""))), \"\(sampleTimeLabel)\", \"\(name)\", \"\", \"\")"
+        }
+        return ([values] + times).joined(separator: " or ")
+    }
+
     /// The series named `names` that `selector` (`{job="orders",version="v2"}`) selects, one
     /// `metrics` entry per value of the `instance` label: `subjectOf` names the subject of each
     /// value (nil when a series has none), or, with `oneInstance`, every series is `whole`'s and
     /// series of several instances are an error. A failure is one `error` entry of `whole` (the
     /// version as a whole, or the router).
     public func metrics(
-        _ whole: Subject, selector: String, names: [String], window: Int, maxSeries: Int, oneInstance: Bool,
+        _ whole: Subject, selector: String, names: [String], maxSeries: Int, oneInstance: Bool,
         subjectOf: (String?) -> Subject
     ) async -> [RecordEntry] {
-        let inner = selector.trimmingCharacters(in: .whitespaces).dropFirst().dropLast()
-        let matchers = ["__name__=~\"\(names.joined(separator: "|"))\""] + (inner.isEmpty ? [] : [String(inner)])
-        let query = "{\(matchers.joined(separator: ","))}[\(max(1, window))s]"
-        let url = baseURL + "/api/v1/query?query=" + Self.percentEncoded(query)
+        let url = baseURL + "/api/v1/query?query=" + Self.percentEncoded(Self.query(selector: selector, names: names))
         var headers: [(String, String)] = []
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         let shown = baseURL + "/api/v1/query " + selector
@@ -49,7 +64,7 @@ public struct PrometheusReader: Sendable {
             guard !series.isEmpty else {
                 return [.error(
                     whole, endpoint: "metrics",
-                    message: "\(shown): no series with a sample in the last \(window) s (gates.stale_hold; it must exceed Prometheus's scrape interval)")]
+                    message: "\(shown): no series of \(names.joined(separator: ", ")) (check the selector and metrics.* names)")]
             }
             guard series.count <= maxSeries else {
                 return [.error(
@@ -67,16 +82,18 @@ public struct PrometheusReader: Sendable {
                             : ": list them under targets.\(whole.target.rawValue).instances or find them with dns"))]
             }
             var bodies: [Subject: String] = [:]
+            var ages: [Subject: Int64] = [:]
             var down: [Subject: String] = [:]
             for item in series {
                 let subject = oneInstance ? whole : subjectOf(item.instance)
                 bodies[subject, default: ""] += item.line
+                ages[subject] = max(ages[subject] ?? 0, item.ageMilliseconds)
                 if item.isDown { down[subject] = item.instance ?? "" }
             }
             // Prometheus's own `up` says whether its last scrape of the instance worked: a target it
             // cannot scrape keeps fresh `up 0` samples, and its other series are not news.
             return bodies.sorted { $0.key < $1.key }.map { subject, body in
-                guard let instance = down[subject] else { return .metrics(subject, body: body) }
+                guard let instance = down[subject] else { return .metrics(subject, body: body, age: Double(ages[subject] ?? 0) / 1000) }
                 return .error(subject, endpoint: "metrics", message: "\(shown): Prometheus cannot scrape \(instance.isEmpty ? subject.description : instance) (up is 0)")
             }
         } catch {
@@ -84,7 +101,7 @@ public struct PrometheusReader: Sendable {
         }
     }
 
-    /// One series of an answer: its exposition line (newest sample, with its timestamp).
+    /// One series of an answer: its exposition line (with its sample's own time).
     public struct Series: Sendable {
         /// The exposition line, newline included.
         public var line: String
@@ -92,10 +109,13 @@ public struct PrometheusReader: Sendable {
         public var instance: String?
         /// True for Prometheus's `up` series at 0: its last scrape of the instance failed.
         public var isDown = false
+        /// How old the sample was at the query's evaluation time, in milliseconds (never negative).
+        public var ageMilliseconds: Int64 = 0
     }
 
-    /// The series of a matrix answer (`text`, answered with HTTP `status` to `url`), or
-    /// Prometheus's own error.
+    /// The series of an instant query's answer (`text`, answered with HTTP `status` to `url`) as
+    /// ``query(selector:names:)`` asks it — each series of values matched with its series of sample
+    /// times — or Prometheus's own error.
     public static func decode(_ text: String, status: Int, url: String) throws(ProbeError) -> [Series] {
         guard let document = try? JSONParser.parse(text) else {
             throw status == 200
@@ -106,11 +126,20 @@ public struct PrometheusReader: Sendable {
             let kind = document["errorType"]?.string ?? "error"
             throw .badResponse(url: url, reason: "Prometheus \(kind) (HTTP \(status)): \(document["error"]?.string ?? text)")
         }
-        guard let result = document["data"]?["result"]?.array, document["data"]?["resultType"]?.string == "matrix" else {
-            throw .badResponse(url: url, reason: "expected a matrix result from a range selector")
+        guard let result = document["data"]?["result"]?.array, document["data"]?["resultType"]?.string == "vector" else {
+            throw .badResponse(url: url, reason: "expected a vector result from an instant query")
         }
-        var series: [Series] = []
-        series.reserveCapacity(result.count)
+        /// A series of values waiting for its sample time: the name and labels text are its key.
+        struct Pending {
+            var key: String
+            var value: String
+            var instance: String?
+            var isDown: Bool
+        }
+        var pending: [Pending] = []
+        pending.reserveCapacity(result.count / 2)
+        var sampleTimes: [String: Int64] = [:]
+        var evaluatedAt: Int64?
         // Names repeat across series: each distinct one is checked once.
         var names: Set<String> = []
         func isKnownName(_ text: String) -> Bool {
@@ -120,27 +149,45 @@ public struct PrometheusReader: Sendable {
             return true
         }
         for item in result {
-            guard let labels = item["metric"]?.object, let name = labels["__name__"]?.string, isKnownName(name),
-                let newest = item["values"]?.array?.last?.array, newest.count == 2,
-                let seconds = newest[0].number, seconds.isFinite, abs(seconds) < 1e12,
-                let value = newest[1].string, Double(value) != nil
+            guard let labels = item["metric"]?.object, let pair = item["value"]?.array, pair.count == 2,
+                let seconds = pair[0].number, seconds.isFinite, abs(seconds) < 1e12,
+                let value = pair[1].string, let number = Double(value)
             else {
-                throw .badResponse(url: url, reason: "a series without a valid name, sample time or value")
+                throw .badResponse(url: url, reason: "a series without a valid sample time or value")
             }
-            var line = name + "{"
+            evaluatedAt = evaluatedAt ?? Int64((seconds * 1000).rounded())
+            let timed = labels[sampleTimeLabel]?.string
+            guard let name = timed ?? labels["__name__"]?.string, isKnownName(name) else {
+                throw .badResponse(url: url, reason: "a series without a valid name")
+            }
+            var key = name + "{"
             var first = true
-            for (key, text) in labels.sorted(by: { $0.key < $1.key }) where key != "__name__" {
-                guard isKnownName(key), let text = text.string else {
-                    throw .badResponse(url: url, reason: "series \(name): label \(key) is not a name with a string value")
+            for (label, text) in labels.sorted(by: { $0.key < $1.key }) where label != "__name__" && label != sampleTimeLabel {
+                guard isKnownName(label), let text = text.string else {
+                    throw .badResponse(url: url, reason: "series \(name): label \(label) is not a name with a string value")
                 }
-                if !first { line += "," }
+                if !first { key += "," }
                 first = false
-                line += key + "=\"" + escaped(text) + "\""
+                key += label + "=\"" + escaped(text) + "\""
             }
-            line += "} " + value + " " + String(Int64((seconds * 1000).rounded())) + "\n"
-            series.append(Series(line: line, instance: labels["instance"]?.string, isDown: name == "up" && Double(value) == 0))
+            key += "}"
+            if timed != nil {
+                guard number.isFinite, abs(number) < 1e12 else {
+                    throw .badResponse(url: url, reason: "series \(key): a sample time that is not a time")
+                }
+                sampleTimes[key] = Int64((number * 1000).rounded())
+            } else {
+                pending.append(Pending(key: key, value: value, instance: labels["instance"]?.string, isDown: name == "up" && number == 0))
+            }
         }
-        return series
+        return try pending.map { item throws(ProbeError) in
+            guard let sampled = sampleTimes[item.key], let evaluatedAt else {
+                throw .badResponse(url: url, reason: "series \(item.key) came without its sample time")
+            }
+            return Series(
+                line: item.key + " " + item.value + " " + String(sampled) + "\n", instance: item.instance, isDown: item.isDown,
+                ageMilliseconds: max(0, evaluatedAt - sampled))
+        }
     }
 
     /// A Prometheus metric or label name in the classic character set.

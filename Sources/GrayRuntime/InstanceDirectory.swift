@@ -5,8 +5,9 @@ public import GrayProbe
 ///
 /// Where they come from (`targets.<version>` in `grayctl.yaml`): one instance (`admin`/`grpc`, the
 /// version's *sole* instance), a static list (`instances`), DNS (`dns`: every address of a name,
-/// re-resolved every `every` seconds), or Prometheus (only a selector: the `instance` label values
-/// of its answer). A list, DNS and Prometheus announce the instances with an `instances` entry
+/// re-resolved every `every` seconds), or Prometheus (a selector: the `instance` label values of
+/// its answer; with `prometheus_instances`, each one's host is reached at the configured ports for
+/// health and admin, from the round after it first appears). A list, DNS and Prometheus announce the instances with an `instances` entry
 /// whenever they change (and at the first round it knows them); a failed resolution keeps the last
 /// list and is an `error` entry of endpoint `discovery`. DNS is resolved beside the rounds: until
 /// the first answer arrives the version has no instances yet.
@@ -44,7 +45,7 @@ public actor InstanceDirectory {
         case list([InstanceEndpoints])
         case fixed
         case dns(DNSDiscovery, MemberMaker)
-        case prometheus
+        case prometheus(InstancePorts?, MemberMaker)
         case none
     }
 
@@ -75,7 +76,7 @@ public actor InstanceDirectory {
         } else if let endpoints, endpoints.admin != nil || endpoints.grpc != nil {
             source = .sole(InstanceEndpoints(admin: endpoints.admin, grpc: endpoints.grpc))
         } else {
-            source = hasSelector ? .prometheus : .none
+            source = hasSelector ? .prometheus(endpoints?.prometheusInstances, make) : .none
         }
         switch source {
         case .sole(let instance): members = [make(Subject(version.target), instance)]
@@ -162,10 +163,22 @@ public actor InstanceDirectory {
         return { label in label.flatMap { byLabel[$0] } ?? label.map { .instance(version, $0) } ?? Subject(version.target) }
     }
 
-    /// For Prometheus discovery: the instances an answer named, announced when they changed.
+    /// For Prometheus discovery: the instances an answer named (`instance` label values, an
+    /// instance Prometheus cannot scrape included), announced when they changed; with ports, they
+    /// are the members whose health and admin the next rounds read.
     public func saw(_ ids: [String]) -> [RecordEntry] {
-        guard fromPrometheus else { return [] }
-        return announce(ids.sorted())
+        guard case .prometheus(let ports, let make) = source else { return [] }
+        let ids = ids.sorted()
+        if let ports {
+            let known = Dictionary(members.map { ($0.subject.instance, $0) }, uniquingKeysWith: { a, _ in a })
+            members = ids.map { id in
+                if let member = known[id] { return member }
+                var endpoints = ports.endpoints(host: InstancePorts.host(ofLabel: id))
+                endpoints.name = id
+                return make(.instance(version, id), endpoints)
+            }
+        }
+        return announce(ids)
     }
 
     private func resolved(_ answer: Result<[String], ProbeError>) {

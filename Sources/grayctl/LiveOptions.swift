@@ -40,10 +40,13 @@ struct LiveOptions: ParsableArguments {
     /// What is missing for grayctl to health-check every instance of the canary, if anything.
     static func healthGap(_ canary: TargetEndpoints?) -> String? {
         guard let canary else { return "targets.canary is missing" }
-        if let dns = canary.dns { return dns.grpcPort == nil ? "targets.canary.dns.grpc_port is missing" : nil }
+        if let dns = canary.dns { return dns.ports.grpcPort == nil ? "targets.canary.dns.grpc_port is missing" : nil }
+        if let ports = canary.prometheusInstances {
+            return ports.grpcPort == nil ? "targets.canary.prometheus_instances.grpc_port is missing" : nil
+        }
         if let index = canary.instances.firstIndex(where: { $0.grpc == nil }) { return "targets.canary.instances[\(index)].grpc is missing" }
         if canary.instances.isEmpty, canary.grpc == nil {
-            return "targets.canary needs grpc (one instance), an instances list with grpc, or dns with grpc_port"
+            return "targets.canary needs grpc (one instance), an instances list with grpc, dns with grpc_port, or prometheus_instances with grpc_port"
         }
         return nil
     }

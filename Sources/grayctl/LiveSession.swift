@@ -149,9 +149,7 @@ struct LiveSession {
         }
         let reader = PrometheusReader(
             baseURL: settings.url, token: token, tls: ProbeTLS(caFile: settings.caFile), timeout: min(1, configuration.plan.interval))
-        return PrometheusSource(
-            reader: reader, settings: settings, names: configuration.metrics,
-            window: Int(min(configuration.gates.staleHold, 86_400).rounded(.up)))
+        return PrometheusSource(reader: reader, settings: settings, names: configuration.metrics)
     }
 
     /// Hands the engine how the release begins, before the first poll.

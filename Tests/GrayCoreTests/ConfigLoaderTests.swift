@@ -175,9 +175,31 @@ struct InstanceConfigTests {
         #expect(config.metricsSource == .prometheus)
     }
 
+    @Test("Prometheus discovery: each instance label's host, reached at the configured ports")
+    func prometheusInstances() throws {
+        let config = try ConfigLoader.load("""
+            targets:
+              canary:
+                prometheus_instances:
+                  grpc_port: 50051
+                  admin_port: 9191
+            metrics:
+              source: prometheus
+            prometheus:
+              url: http://prometheus:9090
+              selectors:
+                canary: '{job="orders",track="canary"}'
+            """)
+        let ports = try #require(config.targets[.canary]?.prometheusInstances)
+        #expect(ports.endpoints(host: InstancePorts.host(ofLabel: "10.0.3.7:9191")) == InstanceEndpoints(admin: "http://10.0.3.7:9191", grpc: "10.0.3.7:50051"))
+        #expect(InstancePorts.host(ofLabel: "[fd00::7]:9191") == "[fd00::7]" && ports.endpoints(host: "[fd00::7]").grpc == "[fd00::7]:50051")
+        #expect(InstancePorts.host(ofLabel: "orders-canary-1") == "orders-canary-1" && InstancePorts.host(ofLabel: "fd00::7") == "fd00::7")
+        #expect(config.namesInstances)
+    }
+
     @Test("bad instance settings name the key and line", arguments: [
         ("targets:\n  canary:\n    admin: http://a:1\n    instances:\n      - admin: http://b:1\n",
-         "line 5: targets.canary.instances: expected one way to find the instances: admin/grpc (one instance), instances (a list) or dns, not admin and instances"),
+         "line 5: targets.canary.instances: expected one way to find the instances: admin/grpc (one instance), instances (a list), dns or prometheus_instances, not admin and instances"),
         ("targets:\n  canary:\n    instances: []\n",
          "line 3: targets.canary.instances: expected a list of instances, each with admin and/or grpc (and an optional name)"),
         ("targets:\n  canary:\n    instances:\n      - name: x\n",
@@ -185,13 +207,19 @@ struct InstanceConfigTests {
         ("targets:\n  canary:\n    instances:\n      - admin: http://a:1\n      - admin: http://a:1\n",
          "line 5: targets.canary.instances[1]: expected an instance named otherwise than a:1, which is listed twice"),
         ("targets:\n  canary:\n    dns:\n      name: x\n",
-         "line 4: targets.canary.dns: expected admin_port and/or grpc_port: what to reach on each address"),
+         "line 4: targets.canary.dns: expected admin_port and/or grpc_port: what to reach on each instance's host"),
         ("targets:\n  canary:\n    dns:\n      name: x\n      grpc_port: 70000\n",
          "line 5: targets.canary.dns.grpc_port: expected a port in 1...65535"),
         ("targets:\n  canary:\n    instances:\n      - name: canary\n        grpc: a:1\n",
          "line 4: targets.canary.instances[0]: expected an instance name other than stable, canary or router"),
         ("targets:\n  canary:\n    grpc: a:1\n    dns:\n      name: x\n      grpc_port: 1\n",
          "line 5: targets.canary.dns: expected one way to find the instances"),
+        ("targets:\n  canary:\n    prometheus_instances:\n      grpc_port: 50051\n",
+         "line 4: targets.canary.prometheus_instances: expected metrics.source prometheus and prometheus.selectors.canary (the instances are the selector's instance labels), found metrics.source scrape"),
+        ("targets:\n  canary:\n    prometheus_instances:\n      scheme: https\n",
+         "line 4: targets.canary.prometheus_instances: expected admin_port and/or grpc_port: what to reach on each instance's host"),
+        ("targets:\n  canary:\n    dns:\n      name: x\n      grpc_port: 1\n    prometheus_instances:\n      grpc_port: 1\n",
+         "line 7: targets.canary.prometheus_instances: expected one way to find the instances: admin/grpc (one instance), instances (a list), dns or prometheus_instances, not dns and prometheus_instances"),
         ("gates:\n  max_unhealthy: many\n", "line 2: gates.max_unhealthy: expected a count of instances (0, 1, ...) or a percent of them (\"10%\")"),
         ("gates:\n  max_unhealthy: 120%\n", "line 2: gates.max_unhealthy: expected a count of instances (0, 1, ...) or a percent of them (\"10%\")"),
     ])

@@ -98,6 +98,33 @@ struct InstanceFleetTests {
         }
     }
 
+    @Test("samples Prometheus answers with their age are as old as they say: the version goes stale though every query answers")
+    func sampleAge() throws {
+        let evaluator = GateEvaluator(settings: GateSettings())
+        var fleet = Self.fleetState()
+        var simulated = Fleet()
+        for second in 1...40 {
+            // From second 20 on, canary-2's exporter is frozen: its newest samples stay those of second 20.
+            for observation in simulated.round(second) {
+                guard case .metrics(let subject, let exposition, _) = observation, subject.instance == "orders-canary-2", second > 20 else {
+                    fleet.apply(observation, at: Double(second))
+                    continue
+                }
+                fleet.apply(.metrics(subject, exposition, age: Double(second - 20)), at: Double(second))
+            }
+            let gate = try #require(evaluator.evaluate(fleet, now: Double(second)).result(.metrics))
+            let age = Double(second - 20)
+            if age <= GateSettings().staleHold {
+                #expect(gate.verdict == .pass, "\(second): \(gate.reason)")
+            } else if age <= GateSettings().staleRollback {
+                #expect(gate.verdict == .hold, "\(second): \(gate.reason)")
+                #expect(gate.reason.hasPrefix("canary metrics stale for \(Format.seconds(age)) (stalest orders-canary-2)"), "\(gate.reason)")
+            } else {
+                #expect(gate.verdict == .trip, "\(second): \(gate.reason)")
+            }
+        }
+    }
+
     @Test("max_unhealthy tolerates a count or a percent of instances")
     func allowance() throws {
         var fleet = Self.fleetState()

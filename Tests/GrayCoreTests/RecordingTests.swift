@@ -10,6 +10,7 @@ struct RecordingTests {
         let breakers = try JSONParser.parse(#"{"breakers":[{"name":"order-stream","method":"/m","state":"half-open"}]}"#)
         let lines = [
             RecordLine(t: 0, entry: .metrics(.canary, body: "up 1\nx{a=\"b \\\"q\\\"\"} 2\n")),
+            RecordLine(t: 0.25, entry: .metrics(.stable, body: "up 1 1000\n", age: 2.125)),
             RecordLine(t: 0.5, entry: .health(.canary, .notServing)),
             RecordLine(t: 0.5, entry: .health(.stable, .serving, latency: 0.0015)),
             RecordLine(t: 1, entry: .breakers(.canary, body: breakers)),
@@ -24,6 +25,7 @@ struct RecordingTests {
         #expect(recording.lines == lines)
         #expect(recording.warnings.isEmpty)
         #expect(text.contains(#"{"t":0.5,"kind":"health","status":"NOT_SERVING","target":"canary"}"#))
+        #expect(text.contains(#"{"t":0.25,"kind":"metrics","age_ms":2125,"body":"up 1 1000\n","target":"stable"}"#))
     }
 
     @Test("unknown kinds and fields are ignored; a truncated last line is dropped with a warning")
@@ -48,6 +50,7 @@ struct RecordingTests {
         (header + "\n{\"t\":1,\"kind\":\"health\"}\n{\"t\":2}\n", "line 2: field \"status\": expected SERVING, NOT_SERVING, UNKNOWN, SERVICE_UNKNOWN or UNREACHABLE"),
         (header + "\n{\"t\":1,\"kind\":\"metrics\",\"target\":\"canary\"}\n{}\n", "line 2: field \"body\": expected a string"),
         (header + "\n{\"t\":1,\"kind\":\"weight\",\"weight\":101}\n{}\n", "line 2: field \"weight\": expected an integer in 0...100"),
+        (header + "\n{\"t\":1,\"kind\":\"metrics\",\"target\":\"canary\",\"body\":\"\",\"age_ms\":-1}\n{}\n", "line 2: field \"age_ms\": expected milliseconds the samples were old (a number ≥ 0)"),
         (header + "\n{\"t\":1,\"kind\":\"error\",\"target\":\"db\",\"endpoint\":\"x\",\"message\":\"y\"}\n{}\n", "line 2: field \"target\": expected \"stable\", \"canary\" or \"router\""),
         (header + "\n{\"t\":5,\"kind\":\"x\"}\n{\"t\":4,\"kind\":\"x\"}\n{}\n", "line 3: t 4.0 is earlier than the previous line's 5.0 (t must not decrease)"),
         (header + "\n{\"kind\":\"x\"}\n{}\n", "line 2: field \"t\": expected seconds since started (a number)"),

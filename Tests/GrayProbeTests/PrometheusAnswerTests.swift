@@ -7,47 +7,73 @@ import Testing
 /// scrape, or an error naming what is wrong, never something else.
 @Suite("Prometheus answers decoded")
 struct PrometheusAnswerTests {
-    static func matrix(_ series: String) -> String {
-        #"{"status":"success","data":{"resultType":"matrix","result":["# + series + #"]}}"#
+    static func vector(_ series: String) -> String {
+        #"{"status":"success","data":{"resultType":"vector","result":["# + series + #"]}}"#
     }
 
-    static let one = #"{"metric":{"__name__":"grpc_server_handled_total","grpc_code":"OK","instance":"a:1","job":"x \"q\""},"values":[[100.5,"7"],[101.5,"9"]]}"#
+    /// A series of values and its series of sample times, as the query asks them: evaluated at
+    /// 101.5 s, sampled at `sampled`.
+    static func pair(instance: String = "a:1", value: String = "9", sampled: String = "100.25", name: String = "grpc_server_handled_total") -> String {
+        let labels = #""grpc_code":"OK","instance":"\#(instance)","job":"x \"q\"""#
+        return #"{"metric":{"__name__":"\#(name)",\#(labels)},"value":[101.5,"\#(value)"]},"#
+            + #"{"metric":{"grayctl_sample_of":"\#(name)",\#(labels)},"value":[101.5,"\#(sampled)"]}"#
+    }
 
-    @Test("the newest sample of each series, with its time in milliseconds and label values escaped")
+    @Test("each series with its own sample time in milliseconds, its age at the evaluation time, and label values escaped")
     func decodes() throws {
-        let series = try PrometheusReader.decode(Self.matrix(Self.one), status: 200, url: "u")
-        #expect(series.map(\.line) == [#"grpc_server_handled_total{grpc_code="OK",instance="a:1",job="x \"q\""} 9 101500"# + "\n"])
+        let series = try PrometheusReader.decode(Self.vector(Self.pair()), status: 200, url: "u")
+        #expect(series.map(\.line) == [#"grpc_server_handled_total{grpc_code="OK",instance="a:1",job="x \"q\""} 9 100250"# + "\n"])
+        #expect(series.map(\.ageMilliseconds) == [1250])
         let samples = try ExpositionParser.parse(series.map(\.line).joined()).samples
-        #expect(samples.first?.value == 9 && samples.first?.label("job") == "x \"q\"" && samples.first?.timestampMilliseconds == 101_500)
+        #expect(samples.first?.value == 9 && samples.first?.label("job") == "x \"q\"" && samples.first?.timestampMilliseconds == 100_250)
+    }
+
+    @Test("the sample times are matched by name and labels, in whatever order Prometheus lists them")
+    func matchedByLabels() throws {
+        let times = #"{"metric":{"grayctl_sample_of":"up","instance":"b:2"},"value":[101.5,"90"]},"#
+            + #"{"metric":{"grayctl_sample_of":"up","instance":"a:1"},"value":[101.5,"101"]}"#
+        let values = #"{"metric":{"__name__":"up","instance":"a:1"},"value":[101.5,"1"]},"#
+            + #"{"metric":{"__name__":"up","instance":"b:2"},"value":[101.5,"1"]}"#
+        let series = try PrometheusReader.decode(Self.vector(times + "," + values), status: 200, url: "u")
+        #expect(series.map(\.instance) == ["a:1", "b:2"])
+        #expect(series.map(\.ageMilliseconds) == [500, 11_500])
     }
 
     @Test("hostile or foreign answers are errors, never exposition lines", arguments: [
-        #"{"metric":{"__name__":"bad name\n x 1"},"values":[[1,"1"]]}"#,
-        #"{"metric":{"__name__":"m","bad key":"v"},"values":[[1,"1"]]}"#,
-        #"{"metric":{"__name__":"m","k":7},"values":[[1,"1"]]}"#,
-        #"{"metric":{"__name__":"m"},"values":[[1,"1\nm2 5"]]}"#,
-        #"{"metric":{"__name__":"m"},"values":[[1e300,"1"]]}"#,
-        #"{"metric":{"__name__":"m"},"values":[]}"#,
-        #"{"metric":{},"values":[[1,"1"]]}"#,
+        #"{"metric":{"__name__":"bad name\n x 1"},"value":[1,"1"]}"#,
+        #"{"metric":{"__name__":"m","bad key":"v"},"value":[1,"1"]}"#,
+        #"{"metric":{"__name__":"m","k":7},"value":[1,"1"]}"#,
+        #"{"metric":{"__name__":"m"},"value":[1,"1\nm2 5"]}"#,
+        #"{"metric":{"__name__":"m"},"value":[1e300,"1"]}"#,
+        #"{"metric":{"__name__":"m"},"value":[]}"#,
+        #"{"metric":{},"value":[1,"1"]}"#,
+        #"{"metric":{"__name__":"m"},"value":[1,"1"]}"#,
+        #"{"metric":{"__name__":"m"},"value":[1,"1"]},{"metric":{"grayctl_sample_of":"m"},"value":[1,"NaN"]}"#,
+        #"{"metric":{"__name__":"m"},"value":[1,"1"]},{"metric":{"grayctl_sample_of":"m x"},"value":[1,"1"]}"#,
     ])
     func hostile(series: String) {
-        #expect(throws: ProbeError.self) { try PrometheusReader.decode(Self.matrix(series), status: 200, url: "u") }
+        #expect(throws: ProbeError.self) { try PrometheusReader.decode(Self.vector(series), status: 200, url: "u") }
     }
 
     @Test("each series keeps its instance label, by which the answer is split into instances")
     func manyInstances() throws {
-        let two = Self.one + "," + Self.one.replacingOccurrences(of: "a:1", with: "b:2")
-        let series = try PrometheusReader.decode(Self.matrix(two), status: 200, url: "u")
+        let series = try PrometheusReader.decode(Self.vector(Self.pair() + "," + Self.pair(instance: "b:2")), status: 200, url: "u")
         #expect(series.map(\.instance) == ["a:1", "b:2"])
     }
 
     @Test("an `up` series at 0 marks its instance as one Prometheus cannot scrape")
     func down() throws {
-        let up = { (instance: String, value: String) in
-            #"{"metric":{"__name__":"up","instance":"\#(instance)","job":"x"},"values":[[100.5,"\#(value)"]]}"#
-        }
-        let series = try PrometheusReader.decode(Self.matrix([up("a:1", "0"), up("b:2", "1"), Self.one].joined(separator: ",")), status: 200, url: "u")
+        let answer = [Self.pair(instance: "a:1", value: "0", name: "up"), Self.pair(instance: "b:2", value: "1", name: "up"), Self.pair()]
+        let series = try PrometheusReader.decode(Self.vector(answer.joined(separator: ",")), status: 200, url: "u")
         #expect(series.map(\.isDown) == [true, false, false])
+    }
+
+    @Test("the query asks each family's sample times beside the families, under the selector's matchers")
+    func query() {
+        let query = PrometheusReader.query(selector: #"{job="orders"}"#, names: ["a", "up"])
+        #expect(query == #"{__name__=~"a|up",job="orders"} or label_replace(timestamp({__name__="a",job="orders"}), "grayctl_sample_of", "a", "", "")"#
+            + #" or label_replace(timestamp({__name__="up",job="orders"}), "grayctl_sample_of", "up", "", "")"#)
+        #expect(PrometheusReader.query(selector: "{}", names: ["a"]).hasPrefix(#"{__name__=~"a"} or label_replace(timestamp({__name__="a"})"#))
     }
 
     @Test("Prometheus's own errors and non-Prometheus answers say so")
@@ -58,8 +84,8 @@ struct PrometheusAnswerTests {
         #expect(throws: ProbeError.httpStatus(url: "u", status: 502, body: "<html>bad gateway</html>")) {
             try PrometheusReader.decode("<html>bad gateway</html>", status: 502, url: "u")
         }
-        #expect(throws: ProbeError.badResponse(url: "u", reason: "expected a matrix result from a range selector")) {
-            try PrometheusReader.decode(#"{"status":"success","data":{"resultType":"vector","result":[]}}"#, status: 200, url: "u")
+        #expect(throws: ProbeError.badResponse(url: "u", reason: "expected a vector result from an instant query")) {
+            try PrometheusReader.decode(#"{"status":"success","data":{"resultType":"matrix","result":[]}}"#, status: 200, url: "u")
         }
     }
 }

@@ -67,7 +67,7 @@ struct PrometheusReaderTests {
     /// One read of `selector` as the canary's sole instance: the single entry of the answer.
     static func one(_ reader: PrometheusReader, _ selector: String, maxSeries: Int = 100) async -> RecordEntry {
         let entries = await reader.metrics(
-            .canary, selector: selector, names: families, window: 5, maxSeries: maxSeries, oneInstance: true, subjectOf: { _ in .canary })
+            .canary, selector: selector, names: families, maxSeries: maxSeries, oneInstance: true, subjectOf: { _ in .canary })
         guard entries.count == 1, let entry = entries.first else {
             return .error(.canary, endpoint: "metrics", message: "expected one entry, got \(entries)")
         }
@@ -89,7 +89,7 @@ struct PrometheusReaderTests {
         let reader = PrometheusReader(baseURL: server.url, token: "prom-secret")
         let selector = #"{job="orders",version="v2"}"#
         let entry = await Self.read(reader, selector, until: Self.isMetrics)
-        guard case .metrics(.canary, let body) = entry else {
+        guard case .metrics(.canary, let body, _) = entry else {
             Issue.record("never read: \(entry)")
             return
         }
@@ -99,20 +99,47 @@ struct PrometheusReaderTests {
         #expect(ok.label("instance") == "127.0.0.1:\(port)" && ok.label("job") == "orders" && ok.label("version") == "v2")
         let sampled = Double(try #require(ok.timestampMilliseconds)) / 1000
         #expect(abs(Date().timeIntervalSince1970 - sampled) < 10, "the sample's own time, from the last scrape")
+        let age = try #require(entry.age)
+        #expect(age >= 0 && age < 3, "a sample of the last scrape (every second) is fresh: \(age) s")
         #expect(samples.count == 2, "the two series of the one job, nothing of the twin job: \(body)")
 
         let bad = await Self.one(reader, #"{job=~"("}"#)
         #expect(bad.failureMessage?.contains("Prometheus bad_data (HTTP 400)") == true, "\(bad)")
         let none = await Self.one(reader, #"{job="nothing"}"#)
-        #expect(none.failureMessage?.contains("/api/v1/query {job=\"nothing\"}: no series with a sample in the last 5 s (gates.stale_hold") == true, "\(none)")
+        #expect(none.failureMessage?.contains("/api/v1/query {job=\"nothing\"}: no series of grpc_server_handled_total, ") == true, "\(none)")
         let many = await Self.read(reader, #"{job=~"orders.*"}"#, maxSeries: 3) { $0.failureMessage?.contains("more than") == true }
         #expect(many.failureMessage?.hasSuffix("4 series, more than prometheus.max_series (3): narrow the selector") == true, "\(many)")
 
         instance.stop()
         let stale = await Self.read(reader, selector) { !Self.isMetrics($0) }
-        #expect(stale.failureMessage?.contains("no series with a sample in the last 5 s") == true, "a dead target's series go stale: \(stale)")
+        #expect(stale.failureMessage?.contains("no series of") == true, "a dead target's series are marked stale by Prometheus: \(stale)")
         server.stop()
         let down = await Self.one(reader, selector)
         #expect(down.failureMessage?.contains("curl error 7") == true, "\(down)")
+    }
+
+    @Test("a series whose newest sample is old is read with its age, though Prometheus still answers it")
+    func frozenSeries() async throws {
+        let (instance, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/metrics_only.py").path, "--frozen"])
+        let server = try Server(scraping: "127.0.0.1:\(port)")
+        defer {
+            instance.stop()
+            server.stop()
+        }
+        let reader = PrometheusReader(baseURL: server.url, token: nil)
+        let entry = await Self.read(reader, #"{job="orders"}"#) { entry in
+            guard case .metrics(_, let body, _) = entry else { return false }
+            return body.contains("Internal")
+        }
+        let age = try #require(entry.age, "\(entry)")
+        #expect(age >= 40 && age < 70, "the exporter's series stamped 40 s before it started: read \(age) s old")
+    }
+}
+
+extension RecordEntry {
+    /// The age of a `metrics` entry's samples; nil for any other entry.
+    fileprivate var age: Double? {
+        if case .metrics(_, _, let age) = self { return age }
+        return nil
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GrayCore
 @testable import GrayRuntime
 import GrayTesting
@@ -57,6 +58,41 @@ struct FleetPollerTests {
         let announced = await named.read([], of: discovered)
         #expect(announced.first == .instances(.stable, ["10.0.0.1:9191", "10.0.0.2:9191"]))
         #expect(await named.read([], of: discovered).count == 2, "announced once, not every round")
+    }
+
+    @Test("with prometheus_instances, each instance Prometheus names (one it cannot scrape too) is reached at its host's ports from the next round")
+    func prometheusNamesMembers() async throws {
+        var endpoints = TargetEndpoints()
+        endpoints.prometheusInstances = InstancePorts(adminPort: 9191, grpcPort: 50051)
+        let made = Made()
+        let directory = InstanceDirectory(version: .canary, endpoints: endpoints, hasSelector: true) { subject, endpoints in
+            made.append("\(subject.instance) grpc \(endpoints.grpc ?? "-") admin \(endpoints.admin ?? "-")")
+            return ScriptedInstance(subject).member
+        }
+        #expect(await directory.round().members.isEmpty, "nothing is known before Prometheus answers")
+        let answer = PrometheusSource.VersionQuery { _, _, subjectOf in
+            [
+                .metrics(subjectOf("10.0.0.1:9191"), body: "x 1\n"),
+                .error(subjectOf("10.0.0.2:9191"), endpoint: "metrics", message: "Prometheus cannot scrape 10.0.0.2:9191 (up is 0)"),
+            ]
+        }
+        let entries = await answer.read([], of: directory)
+        #expect(entries.first == .instances(.canary, ["10.0.0.1:9191", "10.0.0.2:9191"]), "an instance Prometheus cannot scrape stays one, failing")
+        #expect(made.lines == ["10.0.0.1:9191 grpc 10.0.0.1:50051 admin http://10.0.0.1:9191", "10.0.0.2:9191 grpc 10.0.0.2:50051 admin http://10.0.0.2:9191"])
+        let members = await directory.round().members
+        #expect(members.map(\.subject) == [.instance(.canary, "10.0.0.1:9191"), .instance(.canary, "10.0.0.2:9191")])
+        #expect(members.allSatisfy { $0.health != nil })
+        let gone = PrometheusSource.VersionQuery { _, _, subjectOf in [.metrics(subjectOf("10.0.0.1:9191"), body: "x 1\n")] }
+        #expect(await gone.read(members, of: directory).first == .instances(.canary, ["10.0.0.1:9191"]), "one Prometheus no longer names has left")
+        #expect(await directory.round().members.count == 1 && made.lines.count == 2, "a known instance keeps its probes")
+    }
+
+    /// What a member maker was asked to make, in order.
+    final class Made: @unchecked Sendable {
+        private let lock = NSLock()
+        private var made: [String] = []
+        var lines: [String] { lock.withLock { made } }
+        func append(_ line: String) { lock.withLock { made.append(line) } }
     }
 
     @Test("an unreachable instance becomes error entries of its own, and the core rolls back on the health rule naming it")

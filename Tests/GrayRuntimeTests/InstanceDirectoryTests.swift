@@ -12,8 +12,7 @@ struct InstanceDirectoryTests {
         _ name: String, resolve: @escaping @Sendable (String) async throws(ProbeError) -> [String] = DNSResolver.addresses(of:)
     ) -> InstanceDirectory {
         var dns = DNSDiscovery(name: name)
-        dns.adminPort = 9191
-        dns.grpcPort = 50051
+        dns.ports = InstancePorts(adminPort: 9191, grpcPort: 50051)
         dns.every = 1
         var endpoints = TargetEndpoints()
         endpoints.dns = dns

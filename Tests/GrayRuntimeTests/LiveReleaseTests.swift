@@ -133,7 +133,7 @@ struct LiveReleaseTests {
         }
         #expect(steps == [50, 100])
         #expect(try Journal.read(at: journalPath).entries.map(\.action) == ["promote", "promote", "complete"])
-        #expect(collected.lines.contains { if case .metrics(.router, _) = $0.entry { return true } else { return false } })
+        #expect(collected.lines.contains { if case .metrics(.router, _, _) = $0.entry { return true } else { return false } })
         await fleet.stop()
     }
 

@@ -154,7 +154,7 @@ struct FleetOfInstancesTests {
         #expect(try setup.fleet.weight() == 100)
         let recorded = try RecordingReader.read(run.recording)
         let instances = Set(recorded.lines.compactMap { line -> String? in
-            if case .metrics(let subject, _) = line.entry, subject.target == .canary { return subject.instance }
+            if case .metrics(let subject, _, _) = line.entry, subject.target == .canary { return subject.instance }
             return nil
         })
         #expect(instances == Set(Self.canary), "one metrics line per canary instance, split from Prometheus's answer")

@@ -41,7 +41,7 @@ struct PrometheusEndToEndTests {
         #expect(try fleet.weight() == 0)
         let recorded = try RecordingReader.read(String(contentsOfFile: recording, encoding: .utf8))
         let canaryBodies = recorded.lines.compactMap { line -> String? in
-            if case .metrics(.canary, let body) = line.entry { return body } else { return nil }
+            if case .metrics(.canary, let body, _) = line.entry { return body } else { return nil }
         }
         #expect(canaryBodies.contains { $0.contains(#"job="canary""#) }, "the canary's series as Prometheus labels them")
     }

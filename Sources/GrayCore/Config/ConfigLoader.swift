@@ -29,6 +29,17 @@ public enum ConfigLoader {
                 key: "prometheus.selectors.canary", line: top["prometheus"].map { $0.line } ?? top["metrics"]?.line ?? 1,
                 expected: "a label selector for the canary's series, as metrics.source is prometheus", found: "nothing")
         }
+        for version in Version.allCases where config.targets[version.target]?.prometheusInstances != nil {
+            guard config.metricsSource == .prometheus, config.prometheus?.selectors[version.target] != nil else {
+                let key = "targets.\(version.target.rawValue).prometheus_instances"
+                let node = top["targets"].flatMap { try? Section($0, path: "targets", known: Target.allCases.map(\.rawValue))[version.target.rawValue] }
+                    .flatMap { try? Section($0, path: key, known: versionKeys)["prometheus_instances"] }
+                throw .invalidValue(
+                    key: key, line: node?.line ?? top["targets"]?.line ?? 1,
+                    expected: "metrics.source prometheus and prometheus.selectors.\(version.target.rawValue) (the instances are the selector's instance labels)",
+                    found: config.metricsSource == .prometheus ? "no selector" : "metrics.source \(config.metricsSource.rawValue)")
+            }
+        }
         try checkStaleHold(config, top: top)
         return config
     }
@@ -65,24 +76,30 @@ public enum ConfigLoader {
         }
     }
 
+    private static let versionKeys = ["admin", "grpc", "breakers", "instances", "dns", "prometheus_instances"]
+
     private static func targets(_ node: Node) throws(ConfigError) -> [Target: TargetEndpoints] {
         let section = try Section(node, path: "targets", known: Target.allCases.map(\.rawValue))
         var result: [Target: TargetEndpoints] = [:]
         for target in Target.allCases {
             guard let node = section[target.rawValue] else { continue }
             let path = "targets.\(target.rawValue)"
-            let known = target == .router ? ["admin", "kind"] : ["admin", "grpc", "breakers", "instances", "dns"]
+            let known = target == .router ? ["admin", "kind"] : versionKeys
             let fields = try Section(node, path: path, known: known)
             var endpoints = TargetEndpoints()
             if let admin = fields["admin"] { endpoints.admin = try adminURL(admin, "\(path).admin") }
             if let grpc = fields["grpc"] { endpoints.grpc = try grpcAddress(grpc, "\(path).grpc") }
-            let ways = ["admin", "grpc", "instances", "dns"].filter { fields[$0] != nil }
-            if ways.count > 1, ways != ["admin", "grpc"], let second = fields[ways.first { $0 != "admin" && $0 != "grpc" } ?? ways[1]] {
+            let ways = ["admin", "grpc", "instances", "dns", "prometheus_instances"].filter { fields[$0] != nil }
+            if ways.count > 1, ways != ["admin", "grpc"], let last = ways.last, let second = fields[last] {
                 throw second.invalid(
-                    "\(path).\(ways[1])", expected: "one way to find the instances: admin/grpc (one instance), instances (a list) or dns, not \(ways.joined(separator: " and "))")
+                    "\(path).\(last)", expected: "one way to find the instances: admin/grpc (one instance), instances (a list), dns or prometheus_instances, not \(ways.joined(separator: " and "))")
             }
             if let list = fields["instances"] { endpoints.instances = try instances(list, path: "\(path).instances") }
             if let dns = fields["dns"] { endpoints.dns = try dnsDiscovery(dns, path: "\(path).dns") }
+            if let node = fields["prometheus_instances"] {
+                let path = "\(path).prometheus_instances"
+                endpoints.prometheusInstances = try instancePorts(try Section(node, path: path, known: ["admin_port", "grpc_port", "scheme"]), node, path: path)
+            }
             if let breakers = fields["breakers"] {
                 let value = try breakers.string("\(path).breakers")
                 guard let source = BreakerSource(rawValue: value) else {
@@ -158,21 +175,28 @@ public enum ConfigLoader {
         let fields = try Section(node, path: path, known: ["name", "admin_port", "grpc_port", "scheme", "every"])
         guard let nameNode = fields["name"] else { throw node.invalid("\(path).name", expected: "the DNS name whose A/AAAA records are the instances") }
         var discovery = DNSDiscovery(name: try nameNode.string("\(path).name"))
-        if let node = fields["admin_port"] { discovery.adminPort = try port(node, "\(path).admin_port") }
-        if let node = fields["grpc_port"] { discovery.grpcPort = try port(node, "\(path).grpc_port") }
-        guard discovery.adminPort != nil || discovery.grpcPort != nil else {
-            throw node.invalid(path, expected: "admin_port and/or grpc_port: what to reach on each address")
-        }
-        if let node = fields["scheme"] {
-            let scheme = try node.string("\(path).scheme")
-            guard ["http", "https"].contains(scheme) else { throw node.invalid("\(path).scheme", expected: "http or https") }
-            discovery.scheme = scheme
-        }
+        discovery.ports = try instancePorts(fields, node, path: path)
         if let node = fields["every"] {
             discovery.every = try node.duration("\(path).every")
             guard discovery.every >= 1 else { throw node.invalid("\(path).every", expected: "a duration of at least 1s") }
         }
         return discovery
+    }
+
+    /// `admin_port`, `grpc_port` (at least one) and `scheme` of the section `fields` at `path`.
+    private static func instancePorts(_ fields: Section, _ node: Node, path: String) throws(ConfigError) -> InstancePorts {
+        var ports = InstancePorts()
+        if let node = fields["admin_port"] { ports.adminPort = try port(node, "\(path).admin_port") }
+        if let node = fields["grpc_port"] { ports.grpcPort = try port(node, "\(path).grpc_port") }
+        guard ports.adminPort != nil || ports.grpcPort != nil else {
+            throw node.invalid(path, expected: "admin_port and/or grpc_port: what to reach on each instance's host")
+        }
+        if let node = fields["scheme"] {
+            let scheme = try node.string("\(path).scheme")
+            guard ["http", "https"].contains(scheme) else { throw node.invalid("\(path).scheme", expected: "http or https") }
+            ports.scheme = scheme
+        }
+        return ports
     }
 
     private static let planKeys = ["steps", "bake", "interval", "auto_advance"]

@@ -45,6 +45,9 @@ public struct TargetEndpoints: Equatable, Sendable {
     public var instances: [InstanceEndpoints] = []
     /// For a version of many instances: the DNS name whose addresses are its instances (`dns:`).
     public var dns: DNSDiscovery?
+    /// For a version of many instances named by Prometheus's `instance` label: the ports at which
+    /// each one's host is reached (`prometheus_instances:`).
+    public var prometheusInstances: InstancePorts?
 
     /// For a version: where its circuit breakers are read.
     public var breakers: BreakerSource = .auto
@@ -91,6 +94,40 @@ public struct InstanceEndpoints: Equatable, Sendable {
     }
 }
 
+/// The ports at which each discovered instance's host is reached: the addresses of a DNS name, or
+/// the hosts of Prometheus's `instance` label values.
+public struct InstancePorts: Equatable, Sendable {
+    /// Port of each instance's admin HTTP (`/metrics`, `/admin/...`).
+    public var adminPort: Int?
+    /// Port of each instance's gRPC (health).
+    public var grpcPort: Int?
+    /// `http` or `https` for the admin port.
+    public var scheme = "http"
+
+    /// Ports; neither is set yet.
+    public init(adminPort: Int? = nil, grpcPort: Int? = nil) {
+        self.adminPort = adminPort
+        self.grpcPort = grpcPort
+    }
+
+    /// The endpoints of the instance at `host`: a name, an IPv4 address, or an IPv6 address with
+    /// or without brackets.
+    public func endpoints(host: String) -> InstanceEndpoints {
+        let host = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return InstanceEndpoints(admin: adminPort.map { "\(scheme)://\(host):\($0)" }, grpc: grpcPort.map { "\(host):\($0)" })
+    }
+
+    /// The host of a Prometheus `instance` label value (`10.0.3.7:9191` → `10.0.3.7`,
+    /// `[fd00::7]:9191` → `[fd00::7]`); the value itself when it carries no port.
+    public static func host(ofLabel label: String) -> String {
+        if label.hasPrefix("["), let close = label.firstIndex(of: "]") { return String(label[...close]) }
+        guard let colon = label.lastIndex(of: ":"), label.firstIndex(of: ":") == colon,
+            !label[label.index(after: colon)...].isEmpty, label[label.index(after: colon)...].allSatisfy(\.isNumber)
+        else { return label }
+        return String(label[..<colon])
+    }
+}
+
 /// Instances found in DNS (`targets.<version>.dns`): every A/AAAA record of `name` (a Kubernetes
 /// headless service) is an instance, re-resolved every `every` seconds. An address that leaves is
 /// dropped, not counted as failing. An instance's ID is `address:admin_port` (Prometheus's
@@ -98,12 +135,8 @@ public struct InstanceEndpoints: Equatable, Sendable {
 public struct DNSDiscovery: Equatable, Sendable {
     /// The name to resolve.
     public var name: String
-    /// Port of each instance's admin HTTP (`/metrics`, `/admin/...`).
-    public var adminPort: Int?
-    /// Port of each instance's gRPC (health).
-    public var grpcPort: Int?
-    /// `http` or `https` for the admin port.
-    public var scheme = "http"
+    /// Where each address is reached.
+    public var ports = InstancePorts()
     /// Seconds between resolutions.
     public var every: Double = 10
 
@@ -114,9 +147,7 @@ public struct DNSDiscovery: Equatable, Sendable {
 
     /// The endpoints of the instance at `address` (IPv6 in brackets).
     public func instance(at address: String) -> InstanceEndpoints {
-        let host = address.contains(":") ? "[\(address)]" : address
-        return InstanceEndpoints(
-            admin: adminPort.map { "\(scheme)://\(host):\($0)" }, grpc: grpcPort.map { "\(host):\($0)" })
+        ports.endpoints(host: address)
     }
 }
 

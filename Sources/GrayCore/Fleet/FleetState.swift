@@ -108,8 +108,8 @@ public struct FleetState: Sendable {
         }
         if let subject = observation.subject, firstSeen[subject] == nil { firstSeen[subject] = time }
         switch observation {
-        case .metrics(let subject, let exposition):
-            applyMetrics(subject, exposition, at: time)
+        case .metrics(let subject, let exposition, let age):
+            applyMetrics(subject, exposition, at: time, age: age ?? 0)
         case .health(let subject, let status, let latency):
             applyHealth(subject, status, at: time)
             health[subject]?.latency = latency
@@ -141,10 +141,12 @@ public struct FleetState: Sendable {
         }
     }
 
-    private mutating func applyMetrics(_ subject: Subject, _ exposition: Exposition, at time: Double) {
+    /// A scrape read at `time` of data already `age` seconds old (Prometheus's samples): the data
+    /// is as of `time − age`, which is what freshness judges; the traffic counts at `time`.
+    private mutating func applyMetrics(_ subject: Subject, _ exposition: Exposition, at time: Double, age: Double) {
         var view = metrics[subject] ?? MetricsView(meter: TrafficMeter(source: subject.version.map { .instance($0) } ?? .router, names: names, failureCodes: failureCodes))
         let totals = view.meter.ingest(exposition)
-        view.lastGoodScrape = time
+        view.lastGoodScrape = time - max(0, age)
         for version in subject.version.map({ [$0] }) ?? Version.allCases {
             let now = totals[version] ?? TrafficTotals()
             view.windows[version, default: TrafficWindow(keep: keep)].append(now, at: time)
@@ -212,7 +214,8 @@ public struct FleetState: Sendable {
             .min { rank($0.1) < rank($1.1) }
     }
 
-    /// When an instance (or the router) was last scraped successfully.
+    /// When the data of an instance's (or the router's) last good scrape is as of: the time of the
+    /// scrape, or for Prometheus's answers, that time less the age of their samples.
     public func lastGoodScrape(_ subject: Subject) -> Double? {
         metrics[subject]?.lastGoodScrape
     }

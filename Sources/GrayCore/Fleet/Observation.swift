@@ -1,8 +1,9 @@
 /// One thing grayctl observed of the fleet at one moment: the input of the decision engine and the
 /// line of a recording.
 public enum Observation: Equatable, Sendable {
-    /// A scrape of `/metrics` (or Prometheus's answer for one instance), already parsed.
-    case metrics(Subject, Exposition)
+    /// A scrape of `/metrics` (or Prometheus's answer for one instance), already parsed; `age` is
+    /// how old the data already was when read (Prometheus's samples), nil for a direct scrape.
+    case metrics(Subject, Exposition, age: Double? = nil)
     /// A gRPC health answer and how long the check took (seconds), when known.
     case health(Subject, HealthStatus, latency: Double? = nil)
     /// A read of `/admin/breakers`.
@@ -22,7 +23,7 @@ public enum Observation: Equatable, Sendable {
     /// What the observation is of; nil for the router's weight and for discovery.
     public var subject: Subject? {
         switch self {
-        case .metrics(let subject, _), .health(let subject, _, _), .breakers(let subject, _),
+        case .metrics(let subject, _, _), .health(let subject, _, _), .breakers(let subject, _),
             .breakersNotObserved(let subject, _, _), .failed(let subject, _, _):
             return subject
         case .weight, .instances:

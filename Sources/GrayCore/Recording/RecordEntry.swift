@@ -1,7 +1,8 @@
 /// One line of a recording after the header, as written: raw bodies, not yet interpreted.
 public enum RecordEntry: Equatable, Sendable {
-    /// A `/metrics` scrape: the exposition text as served.
-    case metrics(Subject, body: String)
+    /// A `/metrics` scrape: the exposition text as served; or Prometheus's answer for one instance,
+    /// with `age`: how old (seconds) its oldest series' newest sample was when Prometheus answered.
+    case metrics(Subject, body: String, age: Double? = nil)
     /// A gRPC health answer and, on live runs, how long the check took (seconds).
     case health(Subject, HealthStatus, latency: Double? = nil)
     /// A `/admin/breakers` read: the JSON document as served.
@@ -22,9 +23,9 @@ public enum RecordEntry: Equatable, Sendable {
     /// failed observations, as they would have been live.
     public func observation() -> Observation? {
         switch self {
-        case .metrics(let target, let body):
+        case .metrics(let target, let body, let age):
             do {
-                return .metrics(target, try ExpositionParser.parse(body))
+                return .metrics(target, try ExpositionParser.parse(body), age: age)
             } catch {
                 return .failed(target, endpoint: "metrics", message: "bad exposition: \(error)")
             }
@@ -106,7 +107,7 @@ extension RecordEntry {
     /// What the entry is of; nil for weights, discovery and actions.
     public var subject: Subject? {
         switch self {
-        case .metrics(let subject, _), .health(let subject, _, _), .breakers(let subject, _),
+        case .metrics(let subject, _, _), .health(let subject, _, _), .breakers(let subject, _),
             .breakersNotObserved(let subject, _, _), .error(let subject, _, _):
             return subject
         case .weight, .instances, .action:

@@ -121,7 +121,14 @@ public enum RecordingReader {
         }
         switch kind {
         case "metrics":
-            return .metrics(try target(), body: try string("body"))
+            var age: Double?
+            if let field = value["age_ms"] {
+                guard let milliseconds = field.number, milliseconds.isFinite, milliseconds >= 0 else {
+                    throw .badField(line: line, field: "age_ms", expected: "milliseconds the samples were old (a number ≥ 0)")
+                }
+                age = milliseconds / 1000
+            }
+            return .metrics(try target(), body: try string("body"), age: age)
         case "health":
             guard let status = value["status"]?.string.flatMap(HealthStatus.init(rawValue:)) else {
                 throw .badField(

@@ -18,8 +18,9 @@ public enum RecordingWriter {
     public static func line(_ line: RecordLine) -> String {
         var object: [String: JSONValue] = [:]
         switch line.entry {
-        case .metrics(let target, let body):
+        case .metrics(let target, let body, let age):
             object = ["kind": .string("metrics"), "target": .string(target.target.rawValue), "body": .string(body)]
+            if let age { object["age_ms"] = .number((age * 1000).rounded()) }
         case .health(let target, let status, let latency):
             object = ["kind": .string("health"), "target": .string(target.target.rawValue), "status": .string(status.rawValue)]
             if let latency { object["latency_ms"] = .number((latency * 1000 * 10).rounded() / 10) }

@@ -7,15 +7,12 @@ public struct PrometheusSource: Sendable {
     let reader: PrometheusReader
     let settings: PrometheusSettings
     let names: MetricNames
-    let window: Int
 
-    /// Reads `settings`' selectors through `reader`, the series of `names`, over the last
-    /// `window` seconds (a series without a sample in it is stale).
-    public init(reader: PrometheusReader, settings: PrometheusSettings, names: MetricNames, window: Int) {
+    /// Reads `settings`' selectors through `reader`, the series of `names`.
+    public init(reader: PrometheusReader, settings: PrometheusSettings, names: MetricNames) {
         self.reader = reader
         self.settings = settings
         self.names = names
-        self.window = window
     }
 
     /// Whether `target` has a selector.
@@ -24,13 +21,13 @@ public struct PrometheusSource: Sendable {
     /// The metrics source of `version`; nil when it has no selector.
     public func metrics(of version: Version) -> (any VersionMetricsSource)? {
         guard let selector = settings.selectors[version.target] else { return nil }
-        let (reader, window, maxSeries) = (reader, window, settings.maxSeries)
+        let (reader, maxSeries) = (reader, settings.maxSeries)
         // `up` too: a live instance that has served nothing yet has no other series (many services
         // create them on the first call), and an instance Prometheus cannot scrape shows as `up 0`.
         let families = [names.serverHandled, names.serverLatency + "_bucket", names.breakerState, "up"]
         return VersionQuery { whole, oneInstance, subjectOf in
             await reader.metrics(
-                whole, selector: selector, names: families, window: window, maxSeries: maxSeries, oneInstance: oneInstance,
+                whole, selector: selector, names: families, maxSeries: maxSeries, oneInstance: oneInstance,
                 subjectOf: subjectOf)
         }
     }
@@ -39,8 +36,7 @@ public struct PrometheusSource: Sendable {
     public func routerProbe() -> (any MetricsProbe)? {
         guard let selector = settings.selectors[.router] else { return nil }
         return RouterQuery(
-            reader: reader, selector: selector, names: [names.clientHandled, names.clientLatency + "_bucket", "up"], window: window,
-            maxSeries: settings.maxSeries)
+            reader: reader, selector: selector, names: [names.clientHandled, names.clientLatency + "_bucket", "up"], maxSeries: settings.maxSeries)
     }
 
     /// One version's query: its instances as the directory names them; with a list or DNS, a
@@ -53,9 +49,13 @@ public struct PrometheusSource: Sendable {
 
         func read(_ members: [InstanceDirectory.Member], of directory: InstanceDirectory) async -> [RecordEntry] {
             let entries = await query(Subject(directory.version.target), await directory.isSole, await directory.subjectResolver())
+            // An instance Prometheus cannot scrape (`up` 0) was answered too: an error of its own.
             let answered = Set(entries.compactMap { entry -> Subject? in
-                if case .metrics(let subject, _) = entry { return subject }
-                return nil
+                switch entry {
+                case .metrics(let subject, _, _): subject
+                case .error(let subject, _, _) where !subject.isSole: subject
+                default: nil
+                }
             })
             guard !answered.isEmpty else { return entries }
             if await directory.fromPrometheus {
@@ -75,12 +75,11 @@ public struct PrometheusSource: Sendable {
         let reader: PrometheusReader
         let selector: String
         let names: [String]
-        let window: Int
         let maxSeries: Int
 
         func scrape() async -> RecordEntry {
             let entries = await reader.metrics(
-                .router, selector: selector, names: names, window: window, maxSeries: maxSeries, oneInstance: true, subjectOf: { _ in .router })
+                .router, selector: selector, names: names, maxSeries: maxSeries, oneInstance: true, subjectOf: { _ in .router })
             return entries.first ?? .error(.router, endpoint: "metrics", message: "Prometheus answered nothing for \(selector)")
         }
     }
