@@ -340,3 +340,66 @@ struct DNSDiscoveryTests {
         #expect(healthChecked == ["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"], "each address health-checked on its own")
     }
 }
+
+/// Canary instances named by Prometheus alone (`prometheus_instances`): two reference
+/// order-services on 127.0.0.2 and 127.0.0.3 (same ports), scraped by Debian's Prometheus; grayctl
+/// learns them from the `instance` labels and checks each one's gRPC health at its host.
+@Suite("Canary instances named by Prometheus", .serialized)
+struct PrometheusNamedInstancesTests {
+    @Test("each instance Prometheus names is health-checked at its host; one killed stays named (up 0) and the health rule rolls back naming it")
+    func namedByPrometheus() throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        try fleet.startService("stable", role: "stable", version: "v1")
+        try fleet.startService("canary-a", role: "canary", version: "v2", host: "127.0.0.2")
+        let port = { (address: String) in Int(address.split(separator: ":").last!)! }
+        let (grpc, admin) = (port(fleet.addresses["canary-a"]!.grpc), port(fleet.addresses["canary-a"]!.admin))
+        try fleet.startService("canary-b", role: "canary", version: "v2", host: "127.0.0.3", ports: (grpc, admin))
+        try fleet.startGateway(stable: ["stable"], canary: ["canary-a", "canary-b"])
+        fleet.startLoad(seconds: 40)
+        let prometheus = try PrometheusProcess(
+            jobs: [
+                "router": [fleet.addresses["gateway"]!.admin], "orders-v1": [fleet.addresses["stable"]!.admin],
+                "orders-v2": ["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"],
+            ], folder: fleet.folder)
+        defer { prometheus.stop() }
+        #expect(prometheus.waitForInstances(job: "orders-v2", count: 2), "Prometheus scrapes both canary instances")
+        let yaml = """
+            targets:
+              router: {admin: "http://\(fleet.addresses["gateway"]!.admin)", kind: gateway}
+              stable: {admin: "http://\(fleet.addresses["stable"]!.admin)", grpc: "\(fleet.addresses["stable"]!.grpc)"}
+              canary: {prometheus_instances: {grpc_port: \(grpc), admin_port: \(admin)}}
+            plan: {steps: [10, 50, 100], bake: 20s, interval: 500ms}
+            gates: {window: 5s, fast_window: 3s, min_requests: 20}
+            metrics: {source: prometheus}
+            prometheus:
+              url: \(prometheus.url)
+              selectors: {router: '{job="router"}', stable: '{job="orders-v1"}', canary: '{job="orders-v2"}'}
+            """
+        let config = fleet.folder.appendingPathComponent("named-grayctl.yaml")
+        try Data(yaml.utf8).write(to: config)
+        Thread {
+            guard fleet.waitForCanaryTraffic() else { return }
+            Thread.sleep(forTimeInterval: 1)
+            fleet.stop("canary-b")
+        }.start()
+        let recording = fleet.folder.appendingPathComponent("named.jsonl").path
+        let run = try fleet.grayctl([
+            "release", "--headless", "--config", config.path, "--max-duration", "40", "--record", recording,
+            "--journal", fleet.folder.appendingPathComponent("journal.jsonl").path,
+        ])
+        let rollback = FleetOfInstancesTests.rollback(run.stdout)
+        #expect(rollback?.contains("127.0.0.3:\(admin)") == true, "the health rule names the killed instance: \(rollback ?? run.stdout + run.stderr)")
+        let recorded = try RecordingReader.read(String(contentsOfFile: recording, encoding: .utf8))
+        let lists = recorded.lines.compactMap { line -> [String]? in
+            if case .instances(.canary, let ids) = line.entry { return ids }
+            return nil
+        }
+        #expect(lists.first == ["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"], "the instances Prometheus names: \(lists)")
+        let healthChecked = Set(recorded.lines.compactMap { line -> String? in
+            if case .health(let subject, .serving, _) = line.entry, subject.target == .canary { return subject.instance }
+            return nil
+        })
+        #expect(healthChecked == ["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"], "each host health-checked at grpc_port")
+    }
+}
