@@ -224,7 +224,7 @@ let package = Package(
         ),
         .testTarget(
             name: "grayctlTests",
-            dependencies: ["grayctl", "OrderServiceMain", "OrderGatewayMain", "OrderLoadMain", "GrayCore"],
+            dependencies: ["grayctl", "OrderServiceMain", "OrderGatewayMain", "OrderLoadMain", "GrayCore", "GrayProbe", "GrayRuntime"],
             swiftSettings: strictSettings
         ),
         .testTarget(

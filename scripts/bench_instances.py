@@ -75,7 +75,8 @@ def main():
                         time.sleep(0.2)
                 time.sleep(6)  # a few scrapes of every target
                 answer = os.path.join(folder, "answer.json")
-                query = urllib.parse.quote('{__name__=~"grpc_server_handled_total|grpc_server_handling_seconds_bucket|circuit_breaker_state",job="orders-v2"}[5s]')
+                query = urllib.parse.quote(subprocess.run([BENCH, "prometheus-query", '{job="orders-v2"}'], capture_output=True,
+                                                          text=True, check=True).stdout.strip())
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/query?query={query}", timeout=10) as reply, open(answer, "wb") as handle:
                     handle.write(reply.read())
                 result = subprocess.run([BENCH, "prometheus-answer", answer, "9"], capture_output=True, text=True, timeout=600)

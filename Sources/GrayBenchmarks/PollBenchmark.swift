@@ -58,7 +58,12 @@ enum PollBenchmark {
         print(#"{"benchmark":"poll","source":"\#(config.metricsSource.rawValue)","instances":\#(instances),"entries_per_round":\#(entries),"failed_entries":\#(failures),"rounds":\#(rounds),"poll_ms":\#(Format.fixed(median(polls) * 1000, 1)),"judge_ms":\#(Format.fixed(median(judges) * 1000, 2)),"cpu_ms_per_round":\#(Format.fixed(cpu * 1000, 1)),"cpu_share_at_1s":"\#(Format.fixed(cpu * 100, 1))%"}"#)
     }
 
-    /// A saved Prometheus answer (`/api/v1/query` of a range selector) taken apart as a round does:
+    /// The instant query a round sends for a version's `selector` (default metric names).
+    static func query(selector: String) -> String {
+        PrometheusReader.query(selector: selector, names: PrometheusSource.versionFamilies(MetricNames()))
+    }
+
+    /// A saved Prometheus answer (`/api/v1/query`, as ``query(selector:)`` asks) taken apart as a round does:
     /// decoded into series, split by instance, each instance's text parsed and applied to a fleet
     /// state. `grayctl-bench prometheus-answer FILE [iterations]`: median milliseconds of each stage
     /// (`json_parse_ms`: the generic JSON parse alone, which `decode_ms` includes).

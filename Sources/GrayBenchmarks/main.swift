@@ -10,6 +10,8 @@ import GrayRender
 ///                                              model built by replaying FILE: milliseconds (median frame)
 ///     grayctl-bench prometheus-answer FILE [n]  a saved Prometheus answer decoded, split, parsed and
 ///                                              applied: milliseconds of each stage (median run)
+///     grayctl-bench prometheus-query SELECTOR  prints the query a round sends for a version's selector
+///                                              (default metric names), to save its answer for the above
 ///     grayctl-bench poll CONFIG [rounds]       one poll round of CONFIG's fleet, once a second: wall and
 ///                                              CPU time (median round), see PollBenchmark
 ///
@@ -17,6 +19,10 @@ import GrayRender
 enum Benchmarks {
     static func main() {
         let arguments = CommandLine.arguments
+        if arguments.count == 3, arguments[1] == "prometheus-query" {
+            print(PollBenchmark.query(selector: arguments[2]))
+            return
+        }
         guard arguments.count >= 3, let data = FileManager.default.contents(atPath: arguments[2]) else {
             fail("usage: grayctl-bench parse|replay|render FILE [iterations], or grayctl-bench poll CONFIG [rounds]")
         }
@@ -26,7 +32,7 @@ enum Benchmarks {
         case "replay": replay(data, iterations: iterations)
         case "render": render(data, frames: iterations)
         case "prometheus-answer": PollBenchmark.answer(data, iterations: iterations)
-        default: fail("unknown benchmark \(arguments[1]): expected parse, replay, render, prometheus-answer or poll")
+        default: fail("unknown benchmark \(arguments[1]): expected parse, replay, render, prometheus-answer, prometheus-query or poll")
         }
     }
 

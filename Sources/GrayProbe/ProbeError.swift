@@ -13,6 +13,8 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
     case badResponse(url: String, reason: String)
     /// A name could not be resolved to addresses (the resolver's message).
     case unresolved(name: String, reason: String)
+    /// A command socket (HAProxy's runtime API) failed: refused, timed out, closed.
+    case socket(address: String, message: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,7 @@ public enum ProbeError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(url): gRPC status \(name)" + (message.isEmpty ? "" : ": \(message)")
         case .badResponse(let url, let reason): return "\(url): \(reason)"
         case .unresolved(let name, let reason): return "cannot resolve \(name): \(reason)"
+        case .socket(let address, let message): return "\(address): \(message)"
         }
     }
 }

@@ -7,11 +7,12 @@ public import GrayCore
 ///
 /// Contract: one instant query per read — an instant vector selector of the families
 /// (`{__name__=~"a|b",SELECTOR}`, never `rate()` or `increase()`, which extrapolate to
-/// non-integers), and beside it each family's `timestamp()`, tagged with the label
-/// `grayctl_sample_of`, since an instant vector carries the evaluation time, not the sample's. The
-/// series are split by their `instance` label, one entry per instance, whose `age` is how old its
-/// oldest series' newest sample was at the evaluation time (both Prometheus's clock): the core
-/// judges freshness by it. An instance whose `up` series (asked for beside the families) is 0 is an
+/// non-integers), and beside it, per `instance`, the oldest sample time of those series
+/// (`min by (instance)` of each family's `timestamp()`, tagged with the label
+/// `grayctl_oldest_sample`), since an instant vector carries the evaluation time, not the
+/// sample's. The series are split by their `instance` label, one entry per instance, whose `age` is
+/// how old its oldest series' newest sample was at the evaluation time (both Prometheus's clock):
+/// the core judges freshness by it. An instance whose `up` series (asked for beside the families) is 0 is an
 /// `error` of that instance. No series at all, more than `maxSeries`, a failed query or an answer
 /// that is not Prometheus's (or carries names or values that are not Prometheus's) is an `error`
 /// entry, with Prometheus's own message where it gave one. The bearer token is sent as
@@ -22,8 +23,8 @@ public struct PrometheusReader: Sendable {
     private let token: String?
     private let timeout: Double
 
-    /// The label that tags a series of sample times with the name of the series it times.
-    static let sampleTimeLabel = "grayctl_sample_of"
+    /// The label that tags the series of an instance's oldest sample time.
+    static let oldestSampleLabel = "grayctl_oldest_sample"
 
     /// A server at `baseURL` (`http://prometheus:9090`); `token` read from a file by the caller.
     public init(baseURL: String, token: String?, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
@@ -33,16 +34,19 @@ public struct PrometheusReader: Sendable {
         self.timeout = timeout
     }
 
-    /// The instant query of the series named `names` that `selector` selects, with their sample
-    /// times beside them.
-    static func query(selector: String, names: [String]) -> String {
+    /// The instant query of the series named `names` that `selector` selects, with each
+    /// instance's oldest sample time beside them. (`timestamp()` drops the names, so each family is
+    /// timed on its own and tagged before the families are joined: two families' series may have
+    /// the same labels otherwise.)
+    public static func query(selector: String, names: [String]) -> String {
         let inner = selector.trimmingCharacters(in: .whitespaces).dropFirst().dropLast()
         func vector(_ name: String) -> String { "{" + ([name] + (inner.isEmpty ? [] : [String(inner)])).joined(separator: ",") + "}" }
-        let values = vector("__name__=~\"\(names.joined(separator: "|"))\"")
-        let times = names.map { name in
-            "label_replace(timestamp(\(vector("__name__=\"\(name)\""))), \"\(sampleTimeLabel)\", \"\(name)\", \"\", \"\")"
+        func tagged(_ expression: String, _ label: String, _ value: String) -> String {
+            "label_replace(\(expression), \"\(label)\", \"\(value)\", \"\", \"\")"
         }
-        return ([values] + times).joined(separator: " or ")
+        let values = vector("__name__=~\"\(names.joined(separator: "|"))\"")
+        let times = names.map { tagged("timestamp(\(vector("__name__=\"\($0)\"")))", "grayctl_family", $0) }.joined(separator: " or ")
+        return values + " or " + tagged("min by (instance) (\(times))", oldestSampleLabel, "1")
     }
 
     /// The series named `names` that `selector` (`{job="orders",version="v2"}`) selects, one
@@ -101,7 +105,7 @@ public struct PrometheusReader: Sendable {
         }
     }
 
-    /// One series of an answer: its exposition line (with its sample's own time).
+    /// One series of an answer: its exposition line (its value at the query).
     public struct Series: Sendable {
         /// The exposition line, newline included.
         public var line: String
@@ -109,13 +113,13 @@ public struct PrometheusReader: Sendable {
         public var instance: String?
         /// True for Prometheus's `up` series at 0: its last scrape of the instance failed.
         public var isDown = false
-        /// How old the sample was at the query's evaluation time, in milliseconds (never negative).
+        /// How old the instance's oldest sample was at the query's evaluation time, in
+        /// milliseconds (never negative).
         public var ageMilliseconds: Int64 = 0
     }
 
     /// The series of an instant query's answer (`text`, answered with HTTP `status` to `url`) as
-    /// ``query(selector:names:)`` asks it — each series of values matched with its series of sample
-    /// times — or Prometheus's own error.
+    /// ``query(selector:names:)`` asks it — each with its instance's age — or Prometheus's own error.
     public static func decode(_ text: String, status: Int, url: String) throws(ProbeError) -> [Series] {
         guard let document = try? JSONParser.parse(text) else {
             throw status == 200
@@ -129,16 +133,9 @@ public struct PrometheusReader: Sendable {
         guard let result = document["data"]?["result"]?.array, document["data"]?["resultType"]?.string == "vector" else {
             throw .badResponse(url: url, reason: "expected a vector result from an instant query")
         }
-        /// A series of values waiting for its sample time: the name and labels text are its key.
-        struct Pending {
-            var key: String
-            var value: String
-            var instance: String?
-            var isDown: Bool
-        }
-        var pending: [Pending] = []
-        pending.reserveCapacity(result.count / 2)
-        var sampleTimes: [String: Int64] = [:]
+        var series: [Series] = []
+        series.reserveCapacity(result.count)
+        var oldest: [String: Int64] = [:]
         var evaluatedAt: Int64?
         // Names repeat across series: each distinct one is checked once.
         var names: Set<String> = []
@@ -156,37 +153,36 @@ public struct PrometheusReader: Sendable {
                 throw .badResponse(url: url, reason: "a series without a valid sample time or value")
             }
             evaluatedAt = evaluatedAt ?? Int64((seconds * 1000).rounded())
-            let timed = labels[sampleTimeLabel]?.string
-            guard let name = timed ?? labels["__name__"]?.string, isKnownName(name) else {
+            if labels[oldestSampleLabel] != nil {
+                guard number.isFinite, abs(number) < 1e12 else {
+                    throw .badResponse(url: url, reason: "an oldest sample time that is not a time")
+                }
+                oldest[labels["instance"]?.string ?? ""] = Int64((number * 1000).rounded())
+                continue
+            }
+            guard let name = labels["__name__"]?.string, isKnownName(name) else {
                 throw .badResponse(url: url, reason: "a series without a valid name")
             }
-            var key = name + "{"
+            var line = name + "{"
             var first = true
-            for (label, text) in labels.sorted(by: { $0.key < $1.key }) where label != "__name__" && label != sampleTimeLabel {
+            for (label, text) in labels.sorted(by: { $0.key < $1.key }) where label != "__name__" {
                 guard isKnownName(label), let text = text.string else {
                     throw .badResponse(url: url, reason: "series \(name): label \(label) is not a name with a string value")
                 }
-                if !first { key += "," }
+                if !first { line += "," }
                 first = false
-                key += label + "=\"" + escaped(text) + "\""
+                line += label + "=\"" + escaped(text) + "\""
             }
-            key += "}"
-            if timed != nil {
-                guard number.isFinite, abs(number) < 1e12 else {
-                    throw .badResponse(url: url, reason: "series \(key): a sample time that is not a time")
-                }
-                sampleTimes[key] = Int64((number * 1000).rounded())
-            } else {
-                pending.append(Pending(key: key, value: value, instance: labels["instance"]?.string, isDown: name == "up" && number == 0))
-            }
+            line += "} " + value + "\n"
+            series.append(Series(line: line, instance: labels["instance"]?.string, isDown: name == "up" && number == 0))
         }
-        return try pending.map { item throws(ProbeError) in
-            guard let sampled = sampleTimes[item.key], let evaluatedAt else {
-                throw .badResponse(url: url, reason: "series \(item.key) came without its sample time")
+        return try series.map { item throws(ProbeError) in
+            guard let sampled = oldest[item.instance ?? ""], let evaluatedAt else {
+                throw .badResponse(url: url, reason: "instance \(item.instance ?? "(none)") came without its oldest sample time")
             }
-            return Series(
-                line: item.key + " " + item.value + " " + String(sampled) + "\n", instance: item.instance, isDown: item.isDown,
-                ageMilliseconds: max(0, evaluatedAt - sampled))
+            var item = item
+            item.ageMilliseconds = max(0, evaluatedAt - sampled)
+            return item
         }
     }
 

@@ -232,7 +232,7 @@ public actor ReleaseRunner {
     /// treated as refused and sent again at the next round.
     private func write(_ weight: Int) async -> [ReleaseEffect] {
         guard let router else {
-            return engine.handle(.routerRejected(weight: weight, message: "no router configured (targets.router.admin)", at: now))
+            return engine.handle(.routerRejected(weight: weight, message: "no router configured (targets.router)", at: now))
         }
         let basis = engine.state.fleet.routerWeight
         if weight > 0, basis == nil {

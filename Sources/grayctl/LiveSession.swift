@@ -26,7 +26,7 @@ struct LiveSession {
     var configuration: GrayConfig
     var options: LiveOptions
     var mode: DashboardMode
-    var router: GatewayRouter?
+    var router: (any TrafficRouter)?
     var journal: Journal?
     /// Held for the whole run: no second grayctl drives the same router.
     var lock: RouterLock?
@@ -38,7 +38,7 @@ struct LiveSession {
     var start: Start = .fresh
 
     func run() async throws -> Never {
-        let reader = router ?? configuration.targets[.router]?.admin.map { GatewayRouter(baseURL: $0, token: nil, tls: options.tls ?? ProbeTLS()) }
+        let reader = router ?? configuration.targets[.router]?.engine.map { RouterProvider.router(for: $0, token: nil, tls: options.tls ?? ProbeTLS()) }
         let poller = FleetPoller(
             targets: configuration.targets, router: reader, tls: options.tls, timeout: min(1, configuration.plan.interval),
             prometheus: try prometheusSource())
@@ -60,7 +60,7 @@ struct LiveSession {
         }
     }
 
-    private func runHeadless(engine: ReleaseEngine, poller: FleetPoller, router: GatewayRouter?, recorder: RecordingFile?) async -> ReleaseRunner.Outcome {
+    private func runHeadless(engine: ReleaseEngine, poller: FleetPoller, router: (any TrafficRouter)?, recorder: RecordingFile?) async -> ReleaseRunner.Outcome {
         let rollbackEvents = RollbackEvents()
         let outputs = ReleaseRunner.Outputs(
             decision: { decision in
@@ -88,7 +88,7 @@ struct LiveSession {
         return outcome
     }
 
-    private func runDashboard(engine: ReleaseEngine, poller: FleetPoller, router: GatewayRouter?, recorder: RecordingFile?) async throws -> ReleaseRunner.Outcome {
+    private func runDashboard(engine: ReleaseEngine, poller: FleetPoller, router: (any TrafficRouter)?, recorder: RecordingFile?) async throws -> ReleaseRunner.Outcome {
         let environment = ProcessInfo.processInfo.environment
         let themes = ThemeCatalog(environment: environment)
         let theme: Theme

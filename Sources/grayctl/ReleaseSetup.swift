@@ -12,7 +12,10 @@ enum ReleaseSetup {
         configuration: GrayConfig, live: LiveOptions, mode: DashboardMode, journalPath: String?, newRelease: Bool, resume: Bool = false,
         adopt: Bool = false, token: String?, autoAdvance: Bool, operatorName: String, faults: FaultClient? = nil
     ) async throws -> LiveSession {
-        let routerURL = configuration.targets[.router]?.admin ?? ""
+        guard let engine = configuration.targets[.router]?.engine else {
+            throw InputError("no router configured (targets.router): grayctl needs one to drive a release")
+        }
+        let routerURL = engine.address
         let lock: RouterLock
         do {
             lock = try RouterLock(routerURL: routerURL)
@@ -36,7 +39,7 @@ enum ReleaseSetup {
         } catch {
             throw InputError("\(error)")
         }
-        let router = GatewayRouter(baseURL: routerURL, token: token, tls: live.tls ?? ProbeTLS())
+        let router = RouterProvider.router(for: engine, token: token, tls: live.tls ?? ProbeTLS())
         var start: LiveSession.Start = .fresh
         if resume, let previous {
             start = .resume(previous.weight)
@@ -71,7 +74,7 @@ enum ReleaseSetup {
 
     /// A release that no journal explains starts from what the router reads: at 0% as usual, above
     /// 0% only with `--adopt`.
-    private static func fresh(router: GatewayRouter, routerURL: String, journalPath: String, adopt: Bool) async throws -> LiveSession.Start {
+    private static func fresh(router: any TrafficRouter, routerURL: String, journalPath: String, adopt: Bool) async throws -> LiveSession.Start {
         switch await router.read() {
         case .weight(let weight, _) where weight > 0:
             guard adopt else {

@@ -61,8 +61,12 @@ struct ConfigLoaderTests {
         ("gates:\n  failure_codes: [Unavailable, Oops]\n", nil),
         ("targets:\n  canary:\n    admin: ftp://x\n", "line 3: targets.canary.admin: expected an http:// or https:// URL, found \"ftp://x\""),
         ("targets:\n  canary:\n    grpc: localhost\n", "line 3: targets.canary.grpc: expected host:port with a port in 1...65535, found \"localhost\""),
-        ("targets:\n  router:\n    kind: nginx\n", "line 3: targets.router.kind: expected a router kind grayctl has a provider for: gateway, found \"nginx\""),
-        ("targets:\n  router:\n    kind: envoy\n", "line 3: targets.router.kind: expected a router kind grayctl has a provider for: gateway, found \"envoy\""),
+        ("targets:\n  router:\n    kind: nginx\n", "line 3: targets.router.kind: expected a router kind grayctl has a provider for: gateway, envoy, haproxy, found \"nginx\""),
+        ("targets:\n  router:\n    kind: envoy\n", "line 3: targets.router.admin: expected Envoy's admin API URL (kind envoy), found nothing"),
+        ("targets:\n  router:\n    kind: envoy\n    admin: http://a:9901\n    runtime_prefix: routes orders\n", "line 5: targets.router.runtime_prefix: expected a runtime key prefix (letters, digits, '.', '_', '-'), found \"routes orders\""),
+        ("targets:\n  router:\n    kind: haproxy\n    admin: http://a:1\n", "line 4: targets.router.admin: expected a key of kind haproxy (socket, backend, servers), as targets.router.kind is haproxy, found \"http://a:1\""),
+        ("targets:\n  router:\n    kind: haproxy\n    socket: relative.sock\n    backend: orders\n", "line 4: targets.router.socket: expected host:port or an absolute unix socket path (stats socket … level admin), found \"relative.sock\""),
+        ("targets:\n  router:\n    kind: haproxy\n    socket: /run/h.sock\n    backend: orders\n    servers: {stable: a, canary: a}\n", "line 6: targets.router.servers: expected two different names, stable and canary, found a mapping"),
         ("plan:\n  interval: 10s\ngates:\n  stale_hold: 5s\n", "line 4: gates.stale_hold: expected at least twice plan.interval (10 s): readings are up to one interval old, found \"5s\""),
         ("plan:\n  interval: 3s\n", "line 2: plan.interval: expected at most half of gates.stale_hold (5 s), or a longer gates.stale_hold: readings are up to one interval old, found \"3s\""),
         ("metrics:\n  upstream_stable: v2\n  upstream_canary: v2\n", "line 3: metrics.upstream_canary: expected a value other than metrics.upstream_stable's, found \"v2\""),
@@ -230,5 +234,37 @@ struct InstanceConfigTests {
         } catch {
             #expect(error.description.hasPrefix(message), "\(error.description)")
         }
+    }
+}
+
+@Suite("grayctl.yaml: the router's engine")
+struct RouterConfigTests {
+    @Test("each kind with its keys; sides default to stable and canary")
+    func kinds() throws {
+        let gateway = try ConfigLoader.load("targets:\n  router:\n    admin: http://127.0.0.1:9000\n")
+        #expect(gateway.targets[.router]?.engine == .gateway(admin: "http://127.0.0.1:9000"))
+        let envoy = try ConfigLoader.load("""
+            targets:
+              router:
+                kind: envoy
+                admin: http://127.0.0.1:9901
+                runtime_prefix: routes.orders
+                clusters: {stable: orders-v1, canary: orders-v2}
+            """)
+        #expect(envoy.targets[.router]?.engine == .envoy(
+            admin: "http://127.0.0.1:9901", runtimePrefix: "routes.orders", clusters: RouterSides(stable: "orders-v1", canary: "orders-v2")))
+        #expect(envoy.targets[.router]?.admin == nil, "Envoy's admin is no gateway admin: no /metrics is scraped from it")
+        let haproxy = try ConfigLoader.load("targets:\n  router:\n    kind: haproxy\n    socket: 127.0.0.1:9999\n    backend: orders\n")
+        #expect(haproxy.targets[.router]?.engine == .haproxy(socket: "127.0.0.1:9999", backend: "orders", servers: RouterSides()))
+        #expect(haproxy.targets[.router]?.engine?.address == "127.0.0.1:9999")
+    }
+
+    @Test("the worked examples for Envoy and HAProxy load")
+    func examples() throws {
+        let envoy = try ConfigLoader.load(Fixtures.text("../docs/examples/envoy-grayctl.yaml"))
+        #expect(envoy.targets[.router]?.engine == .envoy(
+            admin: "http://127.0.0.1:9901", runtimePrefix: "routes.orders", clusters: RouterSides(stable: "orders-v1", canary: "orders-v2")))
+        let haproxy = try ConfigLoader.load(Fixtures.text("../docs/examples/haproxy-grayctl.yaml"))
+        #expect(haproxy.targets[.router]?.engine == .haproxy(socket: "/run/haproxy/admin.sock", backend: "orders", servers: RouterSides(stable: "v1", canary: "v2")))
     }
 }

@@ -11,30 +11,29 @@ struct PrometheusAnswerTests {
         #"{"status":"success","data":{"resultType":"vector","result":["# + series + #"]}}"#
     }
 
-    /// A series of values and its series of sample times, as the query asks them: evaluated at
-    /// 101.5 s, sampled at `sampled`.
-    static func pair(instance: String = "a:1", value: String = "9", sampled: String = "100.25", name: String = "grpc_server_handled_total") -> String {
-        let labels = #""grpc_code":"OK","instance":"\#(instance)","job":"x \"q\"""#
-        return #"{"metric":{"__name__":"\#(name)",\#(labels)},"value":[101.5,"\#(value)"]},"#
-            + #"{"metric":{"grayctl_sample_of":"\#(name)",\#(labels)},"value":[101.5,"\#(sampled)"]}"#
+    /// A series as the query answers it, evaluated at 101.5 s.
+    static func series(instance: String = "a:1", value: String = "9", name: String = "grpc_server_handled_total") -> String {
+        #"{"metric":{"__name__":"\#(name)","grpc_code":"OK","instance":"\#(instance)","job":"x \"q\""},"value":[101.5,"\#(value)"]}"#
     }
 
-    @Test("each series with its own sample time in milliseconds, its age at the evaluation time, and label values escaped")
+    /// An instance's oldest sample time as the query answers it.
+    static func oldest(instance: String = "a:1", sampled: String = "100.25") -> String {
+        #"{"metric":{"grayctl_oldest_sample":"1","instance":"\#(instance)"},"value":[101.5,"\#(sampled)"]}"#
+    }
+
+    @Test("each series as an exposition line with label values escaped, and its instance's age at the evaluation time")
     func decodes() throws {
-        let series = try PrometheusReader.decode(Self.vector(Self.pair()), status: 200, url: "u")
-        #expect(series.map(\.line) == [#"grpc_server_handled_total{grpc_code="OK",instance="a:1",job="x \"q\""} 9 100250"# + "\n"])
+        let series = try PrometheusReader.decode(Self.vector(Self.series() + "," + Self.oldest()), status: 200, url: "u")
+        #expect(series.map(\.line) == [#"grpc_server_handled_total{grpc_code="OK",instance="a:1",job="x \"q\""} 9"# + "\n"])
         #expect(series.map(\.ageMilliseconds) == [1250])
         let samples = try ExpositionParser.parse(series.map(\.line).joined()).samples
-        #expect(samples.first?.value == 9 && samples.first?.label("job") == "x \"q\"" && samples.first?.timestampMilliseconds == 100_250)
+        #expect(samples.first?.value == 9 && samples.first?.label("job") == "x \"q\"")
     }
 
-    @Test("the sample times are matched by name and labels, in whatever order Prometheus lists them")
-    func matchedByLabels() throws {
-        let times = #"{"metric":{"grayctl_sample_of":"up","instance":"b:2"},"value":[101.5,"90"]},"#
-            + #"{"metric":{"grayctl_sample_of":"up","instance":"a:1"},"value":[101.5,"101"]}"#
-        let values = #"{"metric":{"__name__":"up","instance":"a:1"},"value":[101.5,"1"]},"#
-            + #"{"metric":{"__name__":"up","instance":"b:2"},"value":[101.5,"1"]}"#
-        let series = try PrometheusReader.decode(Self.vector(times + "," + values), status: 200, url: "u")
+    @Test("each instance has its own age, whatever order Prometheus lists the answer in")
+    func agesByInstance() throws {
+        let answer = [Self.oldest(instance: "b:2", sampled: "90"), Self.series(instance: "a:1"), Self.series(instance: "b:2"), Self.oldest(instance: "a:1", sampled: "101")]
+        let series = try PrometheusReader.decode(Self.vector(answer.joined(separator: ",")), status: 200, url: "u")
         #expect(series.map(\.instance) == ["a:1", "b:2"])
         #expect(series.map(\.ageMilliseconds) == [500, 11_500])
     }
@@ -48,8 +47,8 @@ struct PrometheusAnswerTests {
         #"{"metric":{"__name__":"m"},"value":[]}"#,
         #"{"metric":{},"value":[1,"1"]}"#,
         #"{"metric":{"__name__":"m"},"value":[1,"1"]}"#,
-        #"{"metric":{"__name__":"m"},"value":[1,"1"]},{"metric":{"grayctl_sample_of":"m"},"value":[1,"NaN"]}"#,
-        #"{"metric":{"__name__":"m"},"value":[1,"1"]},{"metric":{"grayctl_sample_of":"m x"},"value":[1,"1"]}"#,
+        #"{"metric":{"__name__":"m"},"value":[1,"1"]},{"metric":{"grayctl_oldest_sample":"1"},"value":[1,"NaN"]}"#,
+        #"{"metric":{"__name__":"m","instance":"a:1"},"value":[1,"1"]},{"metric":{"grayctl_oldest_sample":"1","instance":"b:2"},"value":[1,"1"]}"#,
     ])
     func hostile(series: String) {
         #expect(throws: ProbeError.self) { try PrometheusReader.decode(Self.vector(series), status: 200, url: "u") }
@@ -57,23 +56,28 @@ struct PrometheusAnswerTests {
 
     @Test("each series keeps its instance label, by which the answer is split into instances")
     func manyInstances() throws {
-        let series = try PrometheusReader.decode(Self.vector(Self.pair() + "," + Self.pair(instance: "b:2")), status: 200, url: "u")
+        let answer = [Self.series(), Self.series(instance: "b:2"), Self.oldest(), Self.oldest(instance: "b:2")]
+        let series = try PrometheusReader.decode(Self.vector(answer.joined(separator: ",")), status: 200, url: "u")
         #expect(series.map(\.instance) == ["a:1", "b:2"])
     }
 
     @Test("an `up` series at 0 marks its instance as one Prometheus cannot scrape")
     func down() throws {
-        let answer = [Self.pair(instance: "a:1", value: "0", name: "up"), Self.pair(instance: "b:2", value: "1", name: "up"), Self.pair()]
+        let answer = [
+            Self.series(instance: "a:1", value: "0", name: "up"), Self.series(instance: "b:2", value: "1", name: "up"), Self.series(),
+            Self.oldest(), Self.oldest(instance: "b:2"),
+        ]
         let series = try PrometheusReader.decode(Self.vector(answer.joined(separator: ",")), status: 200, url: "u")
         #expect(series.map(\.isDown) == [true, false, false])
     }
 
-    @Test("the query asks each family's sample times beside the families, under the selector's matchers")
+    @Test("the query asks, per instance, the oldest sample time of the families beside them, under the selector's matchers")
     func query() {
         let query = PrometheusReader.query(selector: #"{job="orders"}"#, names: ["a", "up"])
-        #expect(query == #"{__name__=~"a|up",job="orders"} or label_replace(timestamp({__name__="a",job="orders"}), "grayctl_sample_of", "a", "", "")"#
-            + #" or label_replace(timestamp({__name__="up",job="orders"}), "grayctl_sample_of", "up", "", "")"#)
-        #expect(PrometheusReader.query(selector: "{}", names: ["a"]).hasPrefix(#"{__name__=~"a"} or label_replace(timestamp({__name__="a"})"#))
+        #expect(query == #"{__name__=~"a|up",job="orders"} or label_replace(min by (instance) ("#
+            + #"label_replace(timestamp({__name__="a",job="orders"}), "grayctl_family", "a", "", "") or "#
+            + #"label_replace(timestamp({__name__="up",job="orders"}), "grayctl_family", "up", "", "")), "grayctl_oldest_sample", "1", "", "")"#)
+        #expect(PrometheusReader.query(selector: "{}", names: ["a"]).hasPrefix(#"{__name__=~"a"} or label_replace(min by (instance) (label_replace(timestamp({__name__="a"})"#))
     }
 
     @Test("Prometheus's own errors and non-Prometheus answers say so")

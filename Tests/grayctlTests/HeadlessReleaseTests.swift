@@ -76,9 +76,14 @@ final class FleetProcesses: @unchecked Sendable {
 
     /// Bounded load through the gateway.
     func startLoad(seconds: Int) {
+        startLoad(through: addresses["gateway"]!.grpc, seconds: seconds)
+    }
+
+    /// Bounded load through `target` (the gateway, or another engine).
+    func startLoad(through target: String, seconds: Int) {
         let load = Process()
         load.executableURL = Self.binaries.appendingPathComponent("order-load")
-        load.arguments = ["--target", addresses["gateway"]!.grpc, "--concurrency", "4", "--rps", "200", "--duration", "\(seconds)"]
+        load.arguments = ["--target", target, "--concurrency", "4", "--rps", "200", "--duration", "\(seconds)"]
         load.standardOutput = FileHandle.nullDevice
         load.standardError = FileHandle.nullDevice
         try? load.run()

@@ -83,9 +83,12 @@ public enum ConfigLoader {
         var result: [Target: TargetEndpoints] = [:]
         for target in Target.allCases {
             guard let node = section[target.rawValue] else { continue }
+            if target == .router {
+                result[.router] = try router(node)
+                continue
+            }
             let path = "targets.\(target.rawValue)"
-            let known = target == .router ? ["admin", "kind"] : versionKeys
-            let fields = try Section(node, path: path, known: known)
+            let fields = try Section(node, path: path, known: versionKeys)
             var endpoints = TargetEndpoints()
             if let admin = fields["admin"] { endpoints.admin = try adminURL(admin, "\(path).admin") }
             if let grpc = fields["grpc"] { endpoints.grpc = try grpcAddress(grpc, "\(path).grpc") }
@@ -108,18 +111,76 @@ public enum ConfigLoader {
                 }
                 endpoints.breakers = source
             }
-            if let kind = fields["kind"] {
-                let value = try kind.string("\(path).kind")
-                guard TargetEndpoints.routerKinds.contains(value) else {
-                    throw kind.invalid(
-                        "\(path).kind",
-                        expected: "a router kind grayctl has a provider for: \(TargetEndpoints.routerKinds.joined(separator: ", "))")
-                }
-                endpoints.kind = value
-            }
             result[target] = endpoints
         }
         return result
+    }
+
+    /// The keys of each router kind (besides `kind`).
+    private static let routerKeys = [
+        "gateway": ["admin"], "envoy": ["admin", "runtime_prefix", "clusters"], "haproxy": ["socket", "backend", "servers"],
+    ]
+
+    /// `targets.router`: the engine by `kind` (default `gateway`), with that kind's keys only.
+    private static func router(_ node: Node) throws(ConfigError) -> TargetEndpoints {
+        let path = "targets.router"
+        let fields = try Section(node, path: path, known: ["kind"] + Set(routerKeys.values.joined()).sorted())
+        var kind = "gateway"
+        if let node = fields["kind"] {
+            kind = try node.string("\(path).kind")
+            guard TargetEndpoints.routerKinds.contains(kind) else {
+                throw node.invalid(
+                    "\(path).kind", expected: "a router kind grayctl has a provider for: \(TargetEndpoints.routerKinds.joined(separator: ", "))")
+            }
+        }
+        let keys = routerKeys[kind] ?? []
+        if let stray = fields.keys.first(where: { $0 != "kind" && !keys.contains($0) }), let value = fields[stray] {
+            throw value.invalid("\(path).\(stray)", expected: "a key of kind \(kind) (\(keys.joined(separator: ", "))), as targets.router.kind is \(kind)")
+        }
+        func required(_ key: String, _ what: String) throws(ConfigError) -> Node {
+            guard let value = fields[key] else {
+                throw .invalidValue(key: "\(path).\(key)", line: node.line, expected: "\(what) (kind \(kind))", found: "nothing")
+            }
+            return value
+        }
+        var endpoints = TargetEndpoints(kind: kind)
+        switch kind {
+        case "envoy":
+            let admin = try adminURL(try required("admin", "Envoy's admin API URL"), "\(path).admin")
+            let prefixNode = try required("runtime_prefix", "the route's weighted_clusters.runtime_key_prefix")
+            let prefix = try prefixNode.string("\(path).runtime_prefix")
+            guard !prefix.isEmpty, prefix.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
+                throw prefixNode.invalid("\(path).runtime_prefix", expected: "a runtime key prefix (letters, digits, '.', '_', '-')")
+            }
+            endpoints.engine = .envoy(admin: admin, runtimePrefix: prefix, clusters: try sides(fields["clusters"], "\(path).clusters"))
+        case "haproxy":
+            let socketNode = try required("socket", "HAProxy's admin socket: host:port or a unix socket path")
+            let socket = try socketNode.string("\(path).socket")
+            guard socket.hasPrefix("/") || (try? grpcAddress(socketNode, "\(path).socket")) != nil else {
+                throw socketNode.invalid("\(path).socket", expected: "host:port or an absolute unix socket path (stats socket … level admin)")
+            }
+            let backend = try required("backend", "the backend whose two servers are stable and canary").string("\(path).backend")
+            endpoints.engine = .haproxy(socket: socket, backend: backend, servers: try sides(fields["servers"], "\(path).servers"))
+        default:
+            if let admin = fields["admin"] {
+                endpoints.admin = try adminURL(admin, "\(path).admin")
+                endpoints.engine = endpoints.admin.map { .gateway(admin: $0) }
+            }
+        }
+        return endpoints
+    }
+
+    /// The stable and canary names under `key` (both default to `stable` and `canary`).
+    private static func sides(_ node: Node?, _ key: String) throws(ConfigError) -> RouterSides {
+        guard let node else { return RouterSides() }
+        let fields = try Section(node, path: key, known: ["stable", "canary"])
+        var sides = RouterSides()
+        if let value = fields["stable"] { sides.stable = try value.string("\(key).stable") }
+        if let value = fields["canary"] { sides.canary = try value.string("\(key).canary") }
+        guard sides.stable != sides.canary, !sides.stable.isEmpty, !sides.canary.isEmpty else {
+            throw node.invalid(key, expected: "two different names, stable and canary")
+        }
+        return sides
     }
 
     private static func adminURL(_ node: Node, _ key: String) throws(ConfigError) -> String {
@@ -410,6 +471,9 @@ private struct Section {
     }
 
     subscript(key: String) -> Node? { values[key] }
+
+    /// The keys present, sorted.
+    var keys: [String] { values.keys.sorted() }
 }
 
 extension Node {

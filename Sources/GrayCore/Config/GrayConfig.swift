@@ -40,6 +40,8 @@ public struct TargetEndpoints: Equatable, Sendable {
     public var grpc: String?
     /// For the router: which traffic provider speaks to it (one of ``routerKinds``).
     public var kind: String?
+    /// For the router: the engine and how grayctl reaches it; nil when no router is configured.
+    public var engine: RouterEngine?
 
     /// For a version of many instances: the static list (`instances:`).
     public var instances: [InstanceEndpoints] = []
@@ -53,7 +55,7 @@ public struct TargetEndpoints: Equatable, Sendable {
     public var breakers: BreakerSource = .auto
 
     /// The router kinds grayctl has a provider for.
-    public static let routerKinds = ["gateway"]
+    public static let routerKinds = ["gateway", "envoy", "haproxy"]
 
     /// Creates endpoints.
     public init(admin: String? = nil, grpc: String? = nil, kind: String? = nil, breakers: BreakerSource = .auto) {
@@ -61,6 +63,41 @@ public struct TargetEndpoints: Equatable, Sendable {
         self.grpc = grpc
         self.kind = kind
         self.breakers = breakers
+    }
+}
+
+/// The engine that splits traffic between stable and canary (`targets.router.kind`), and how
+/// grayctl reaches it. Each kind has its own keys under `targets.router` (docs/endpoints.md).
+public enum RouterEngine: Equatable, Sendable {
+    /// The reference gateway: `GET/PUT /admin/canary` on its admin port (`admin`).
+    case gateway(admin: String)
+    /// Envoy: a route's `weighted_clusters` read from runtime keys `runtime_prefix.<cluster>`,
+    /// through its admin API (`admin`).
+    case envoy(admin: String, runtimePrefix: String, clusters: RouterSides)
+    /// HAProxy: two servers of one backend, weighted through the runtime API (`socket`: `host:port`
+    /// or a unix socket path).
+    case haproxy(socket: String, backend: String, servers: RouterSides)
+
+    /// Where the engine is reached: names the release's journal and lock.
+    public var address: String {
+        switch self {
+        case .gateway(let admin), .envoy(let admin, _, _): admin
+        case .haproxy(let socket, _, _): socket
+        }
+    }
+}
+
+/// The names an engine gives the stable and the canary side (HAProxy servers, Envoy clusters).
+public struct RouterSides: Equatable, Sendable {
+    /// The stable side's name.
+    public var stable: String
+    /// The canary side's name.
+    public var canary: String
+
+    /// Sides named `stable` and `canary`.
+    public init(stable: String = "stable", canary: String = "canary") {
+        self.stable = stable
+        self.canary = canary
     }
 }
 

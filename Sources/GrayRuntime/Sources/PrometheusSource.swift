@@ -22,14 +22,19 @@ public struct PrometheusSource: Sendable {
     public func metrics(of version: Version) -> (any VersionMetricsSource)? {
         guard let selector = settings.selectors[version.target] else { return nil }
         let (reader, maxSeries) = (reader, settings.maxSeries)
-        // `up` too: a live instance that has served nothing yet has no other series (many services
-        // create them on the first call), and an instance Prometheus cannot scrape shows as `up 0`.
-        let families = [names.serverHandled, names.serverLatency + "_bucket", names.breakerState, "up"]
+        let families = Self.versionFamilies(names)
         return VersionQuery { whole, oneInstance, subjectOf in
             await reader.metrics(
                 whole, selector: selector, names: families, maxSeries: maxSeries, oneInstance: oneInstance,
                 subjectOf: subjectOf)
         }
+    }
+
+    /// The series read of a version: the gates' families, and `up` — a live instance that has
+    /// served nothing yet has no other series (many services create them on the first call), and an
+    /// instance Prometheus cannot scrape shows as `up 0`.
+    public static func versionFamilies(_ names: MetricNames) -> [String] {
+        [names.serverHandled, names.serverLatency + "_bucket", names.breakerState, "up"]
     }
 
     /// The router's series as a probe; nil when the router has no selector.

