@@ -38,7 +38,14 @@ struct LiveSession {
     var start: Start = .fresh
 
     func run() async throws -> Never {
-        let reader = router ?? configuration.targets[.router]?.engine.map { RouterProvider.router(for: $0, token: nil, tls: options.tls ?? ProbeTLS()) }
+        var reader = router
+        if reader == nil, let engine = configuration.targets[.router]?.engine {
+            do {
+                reader = try RouterProvider.router(for: engine, token: nil, tls: options.tls ?? ProbeTLS(), environment: ProcessInfo.processInfo.environment)
+            } catch {
+                throw InputError("targets.router: \(error)")
+            }
+        }
         let poller = FleetPoller(
             targets: configuration.targets, router: reader, tls: options.tls, timeout: min(1, configuration.plan.interval),
             prometheus: try prometheusSource())

@@ -39,7 +39,12 @@ enum ReleaseSetup {
         } catch {
             throw InputError("\(error)")
         }
-        let router = RouterProvider.router(for: engine, token: token, tls: live.tls ?? ProbeTLS())
+        let router: any TrafficRouter
+        do {
+            router = try RouterProvider.router(for: engine, token: token, tls: live.tls ?? ProbeTLS(), environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw InputError("targets.router: \(error)")
+        }
         var start: LiveSession.Start = .fresh
         if resume, let previous {
             start = .resume(previous.weight)

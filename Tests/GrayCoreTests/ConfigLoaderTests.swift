@@ -61,7 +61,7 @@ struct ConfigLoaderTests {
         ("gates:\n  failure_codes: [Unavailable, Oops]\n", nil),
         ("targets:\n  canary:\n    admin: ftp://x\n", "line 3: targets.canary.admin: expected an http:// or https:// URL, found \"ftp://x\""),
         ("targets:\n  canary:\n    grpc: localhost\n", "line 3: targets.canary.grpc: expected host:port with a port in 1...65535, found \"localhost\""),
-        ("targets:\n  router:\n    kind: nginx\n", "line 3: targets.router.kind: expected a router kind grayctl has a provider for: gateway, envoy, haproxy, found \"nginx\""),
+        ("targets:\n  router:\n    kind: nginx\n", "line 3: targets.router.kind: expected a router kind grayctl has a provider for: gateway, envoy, haproxy, istio, httproute, found \"nginx\""),
         ("targets:\n  router:\n    kind: envoy\n", "line 3: targets.router.admin: expected Envoy's admin API URL (kind envoy), found nothing"),
         ("targets:\n  router:\n    kind: envoy\n    admin: http://a:9901\n    runtime_prefix: routes orders\n", "line 5: targets.router.runtime_prefix: expected a runtime key prefix (letters, digits, '.', '_', '-'), found \"routes orders\""),
         ("targets:\n  router:\n    kind: haproxy\n    admin: http://a:1\n", "line 4: targets.router.admin: expected a key of kind haproxy (socket, backend, servers), as targets.router.kind is haproxy, found \"http://a:1\""),
@@ -257,6 +257,12 @@ struct RouterConfigTests {
         let haproxy = try ConfigLoader.load("targets:\n  router:\n    kind: haproxy\n    socket: 127.0.0.1:9999\n    backend: orders\n")
         #expect(haproxy.targets[.router]?.engine == .haproxy(socket: "127.0.0.1:9999", backend: "orders", servers: RouterSides()))
         #expect(haproxy.targets[.router]?.engine?.address == "127.0.0.1:9999")
+        let istio = try ConfigLoader.load("targets:\n  router:\n    kind: istio\n    name: orders\n    namespace: shop\n    destinations: {stable: v1, canary: v2}\n")
+        var route = KubernetesRouteSettings(kind: .virtualService, name: "orders", destinations: RouterSides(stable: "v1", canary: "v2"))
+        route.namespace = "shop"
+        #expect(istio.targets[.router]?.engine == .kubernetes(route))
+        let missing = #expect(throws: ConfigError.self) { try ConfigLoader.load("targets:\n  router:\n    kind: httproute\n") }
+        #expect(missing?.description == "line 3: targets.router.name: expected the HTTPRoute's name (kind httproute), found nothing")
     }
 
     @Test("the worked examples for Envoy and HAProxy load")

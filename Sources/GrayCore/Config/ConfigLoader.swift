@@ -119,7 +119,9 @@ public enum ConfigLoader {
     /// The keys of each router kind (besides `kind`).
     private static let routerKeys = [
         "gateway": ["admin"], "envoy": ["admin", "runtime_prefix", "clusters"], "haproxy": ["socket", "backend", "servers"],
+        "istio": kubernetesKeys, "httproute": kubernetesKeys,
     ]
+    private static let kubernetesKeys = ["name", "namespace", "kubeconfig", "context", "destinations"]
 
     /// `targets.router`: the engine by `kind` (default `gateway`), with that kind's keys only.
     private static func router(_ node: Node) throws(ConfigError) -> TargetEndpoints {
@@ -161,6 +163,15 @@ public enum ConfigLoader {
             }
             let backend = try required("backend", "the backend whose two servers are stable and canary").string("\(path).backend")
             endpoints.engine = .haproxy(socket: socket, backend: backend, servers: try sides(fields["servers"], "\(path).servers"))
+        case "istio", "httproute":
+            let what = kind == "istio" ? "the VirtualService's name" : "the HTTPRoute's name"
+            var route = KubernetesRouteSettings(
+                kind: kind == "istio" ? .virtualService : .httpRoute, name: try required("name", what).string("\(path).name"),
+                destinations: try sides(fields["destinations"], "\(path).destinations"))
+            if let value = fields["namespace"] { route.namespace = try value.string("\(path).namespace") }
+            if let value = fields["kubeconfig"] { route.kubeconfig = try value.string("\(path).kubeconfig") }
+            if let value = fields["context"] { route.context = try value.string("\(path).context") }
+            endpoints.engine = .kubernetes(route)
         default:
             if let admin = fields["admin"] {
                 endpoints.admin = try adminURL(admin, "\(path).admin")

@@ -55,7 +55,7 @@ public struct TargetEndpoints: Equatable, Sendable {
     public var breakers: BreakerSource = .auto
 
     /// The router kinds grayctl has a provider for.
-    public static let routerKinds = ["gateway", "envoy", "haproxy"]
+    public static let routerKinds = ["gateway", "envoy", "haproxy", "istio", "httproute"]
 
     /// Creates endpoints.
     public init(admin: String? = nil, grpc: String? = nil, kind: String? = nil, breakers: BreakerSource = .auto) {
@@ -77,13 +77,40 @@ public enum RouterEngine: Equatable, Sendable {
     /// HAProxy: two servers of one backend, weighted through the runtime API (`socket`: `host:port`
     /// or a unix socket path).
     case haproxy(socket: String, backend: String, servers: RouterSides)
+    /// An Istio VirtualService or a Gateway API HTTPRoute, through the Kubernetes API.
+    case kubernetes(KubernetesRouteSettings)
 
     /// Where the engine is reached: names the release's journal and lock.
     public var address: String {
         switch self {
         case .gateway(let admin), .envoy(let admin, _, _): admin
         case .haproxy(let socket, _, _): socket
+        case .kubernetes(let route): "kubernetes/\(route.kind.rawValue)/\(route.namespace ?? "-")/\(route.name)"
         }
+    }
+}
+
+/// A route of the Kubernetes API as the router (`kind: istio` or `httproute`): which object, and
+/// where the credentials come from (a kubeconfig, else the in-cluster service account).
+public struct KubernetesRouteSettings: Equatable, Sendable {
+    /// VirtualService or HTTPRoute.
+    public var kind: KubernetesRoute.Kind
+    /// The object's name.
+    public var name: String
+    /// Its namespace; nil: the kubeconfig context's, else the service account's, else `default`.
+    public var namespace: String?
+    /// The kubeconfig file; nil: `$KUBECONFIG`, else `~/.kube/config`, else in-cluster.
+    public var kubeconfig: String?
+    /// The kubeconfig context; nil: its current context.
+    public var context: String?
+    /// The stable and canary destinations: Istio subsets (else hosts) or HTTPRoute backendRef names.
+    public var destinations: RouterSides
+
+    /// A route named `name` of `kind`.
+    public init(kind: KubernetesRoute.Kind, name: String, destinations: RouterSides = RouterSides()) {
+        self.kind = kind
+        self.name = name
+        self.destinations = destinations
     }
 }
 
