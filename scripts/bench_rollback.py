@@ -2,9 +2,10 @@
 50% of its calls; how long until the gateway reads weight 0. grayctl release --headless polls every
 0.5 s with the default gates. Prints each run and the median (JSON last line).
 
-Usage: bench_rollback.py [runs] [scrape_seconds]. With scrape_seconds, the metrics come from
-Debian's Prometheus scraping the fleet at that interval (gates.stale_hold set to 2 scrapes + 1 s,
-as it must exceed the scrape interval)."""
+Usage: bench_rollback.py [runs] [scrape_seconds|-] [gateway|envoy|haproxy]. With scrape_seconds,
+the metrics come from Debian's Prometheus scraping the fleet at that interval (gates.stale_hold set
+to 2 scrapes + 1 s, as it must exceed the scrape interval). With envoy or haproxy, that engine
+routes the traffic instead of the gateway, and its weight is read from the engine itself."""
 import json
 import os
 import random
@@ -17,10 +18,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchfleet import BIN, TOKEN, Fleet, wait_until  # noqa: E402
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-scrape = float(sys.argv[2]) if len(sys.argv) > 2 else None
+scrape = float(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != "-" else None
+router = sys.argv[3] if len(sys.argv) > 3 else "gateway"
 times = []
 for run in range(runs):
-    fleet = Fleet(load_seconds=60 + 10 * int(scrape or 0))
+    fleet = Fleet(load_seconds=60 + 10 * int(scrape or 0), router=router)
     try:
         prometheus = fleet.start_prometheus(scrape) if scrape else None
         gates = "{}" if scrape is None else f"{{stale_hold: {2 * scrape + 1:g}s, stale_rollback: {10 * scrape + 60:g}s}}"
@@ -43,6 +45,6 @@ for run in range(runs):
         print(f"run {run + 1}: {landed - onset:.2f} s ({reason})", file=sys.stderr)
     finally:
         fleet.stop()
-print(json.dumps({"benchmark": "fault_to_weight_0", "interval_s": 0.5, "metrics": f"prometheus, {scrape:g} s scrape" if scrape else "direct scrape",
+print(json.dumps({"benchmark": "fault_to_weight_0", "router": router, "interval_s": 0.5, "metrics": f"prometheus, {scrape:g} s scrape" if scrape else "direct scrape",
                   "runs": [round(t, 3) for t in times],
                   "median_s": round(statistics.median(times), 3)}))

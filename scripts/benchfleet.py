@@ -1,6 +1,7 @@
-"""The reference fleet for benchmark scripts: stable v1, canary v2, the gateway and bounded load,
-release binaries on free loopback ports, stopped on exit, and optionally Debian's Prometheus
-scraping it. Shared by bench_rollback.py and bench_watch.py."""
+"""The reference fleet for benchmark scripts: stable v1, canary v2, a router (the gateway, or the
+real Envoy or HAProxy as `grayctl demo --router` runs them) and bounded load through it, release
+binaries on free loopback ports, stopped on exit, and optionally Debian's Prometheus scraping it.
+Shared by bench_rollback.py, bench_watch.py and bench_engines.py."""
 import json
 import os
 import socket
@@ -13,8 +14,22 @@ BIN = os.environ.get("GRAYCTL_BIN") or os.path.join(os.path.dirname(os.path.absp
 TOKEN = "bench-token"
 
 
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def runtime_command(socket_address, command):
+    """One line to HAProxy's runtime API; its answer."""
+    host, port = socket_address.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=2) as connection:
+        connection.sendall(command.encode() + b"\n")
+        return connection.makefile().read()
+
+
 class Fleet:
-    def __init__(self, load_seconds, rps=200):
+    def __init__(self, load_seconds, rps=200, router="gateway", load=None):
         self.folder = tempfile.mkdtemp(prefix="grayctl-bench-")
         self.token_file = os.path.join(self.folder, "token")
         with open(self.token_file, "w") as handle:
@@ -24,12 +39,45 @@ class Fleet:
         token = ["--admin-token-file", self.token_file, "--drain-timeout", "1"]
         self.start("stable", "order-service", ["--role", "stable", "--version", "v1"] + token)
         self.start("canary", "order-service", ["--role", "canary", "--version", "v2"] + token)
-        self.start("gateway", "order-gateway", ["--stable", self.addresses["stable"][0],
-                                                "--canary", self.addresses["canary"][0]] + token)
-        self.processes.append(subprocess.Popen(
-            [os.path.join(BIN, "order-load"), "--target", self.addresses["gateway"][0], "--call", "unary",
-             "--concurrency", "8", "--rps", str(rps), "--duration", str(load_seconds)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        self.router = router
+        if router == "gateway":
+            self.start("gateway", "order-gateway", ["--stable", self.addresses["stable"][0],
+                                                    "--canary", self.addresses["canary"][0]] + token)
+            self.listener = self.addresses["gateway"][0]
+        else:
+            self.start_engine(router)
+        if load is None:
+            load = ["--call", "unary", "--concurrency", "8", "--rps", str(rps), "--duration", str(load_seconds)]
+        if load:
+            self.processes.append(subprocess.Popen(
+                [os.path.join(BIN, "order-load"), "--target", self.listener] + load,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+    def start_engine(self, kind):
+        """Envoy or HAProxy in front of the two instances, configured as grayctl demo does
+        (`grayctl-bench engine-config`), the canary at 0."""
+        self.listener = f"127.0.0.1:{free_port()}"
+        self.engine_admin = f"127.0.0.1:{free_port()}"
+        text = subprocess.run([os.path.join(BIN, "grayctl-bench"), "engine-config", kind, self.listener, self.engine_admin,
+                               self.addresses["stable"][0], self.addresses["canary"][0]], capture_output=True, text=True,
+                              check=True).stdout
+        path = os.path.join(self.folder, "envoy.yaml" if kind == "envoy" else "haproxy.cfg")
+        with open(path, "w") as handle:
+            handle.write(text)
+        if kind == "envoy":
+            self.processes.append(subprocess.Popen(["envoy", "-c", path, "--base-id", str(free_port()), "--log-level", "error"],
+                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            ready = lambda: _ready(f"http://{self.engine_admin}", "/ready")  # noqa: E731
+        else:
+            self.processes.append(subprocess.Popen(["/usr/sbin/haproxy", "-db", "-f", path],
+                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            ready = lambda: _answers(self.engine_admin)  # noqa: E731
+        if wait_until(ready, 20, step=0.1) is None:
+            raise RuntimeError(f"{kind} did not become ready")
+        if kind == "envoy":
+            urllib.request.urlopen(urllib.request.Request(
+                f"http://{self.engine_admin}/runtime_modify?routes.orders.stable=100&routes.orders.canary=0", data=b"",
+                method="POST"), timeout=2).read()
 
     def start(self, name, binary, arguments):
         process = subprocess.Popen([os.path.join(BIN, binary)] + arguments, stdout=subprocess.PIPE,
@@ -56,6 +104,13 @@ class Fleet:
             raise RuntimeError("prometheus did not become ready")
         return url
 
+    def router_yaml(self):
+        if self.router == "envoy":
+            return f'{{kind: envoy, admin: "http://{self.engine_admin}", runtime_prefix: routes.orders}}'
+        if self.router == "haproxy":
+            return f'{{kind: haproxy, socket: "{self.engine_admin}", backend: orders}}'
+        return f'{{admin: "http://{self.addresses["gateway"][1]}", kind: gateway}}'
+
     def config(self, plan, gates="{}", prometheus=None):
         path = os.path.join(self.folder, "grayctl.yaml")
         source = "" if prometheus is None else f"""metrics: {{source: prometheus}}
@@ -65,7 +120,7 @@ prometheus:
 """
         with open(path, "w") as handle:
             handle.write(f"""targets:
-  router: {{admin: "http://{self.addresses['gateway'][1]}", kind: gateway}}
+  router: {self.router_yaml()}
   stable: {{admin: "http://{self.addresses['stable'][1]}", grpc: "{self.addresses['stable'][0]}"}}
   canary: {{admin: "http://{self.addresses['canary'][1]}", grpc: "{self.addresses['canary'][0]}"}}
 plan: {plan}
@@ -74,6 +129,15 @@ gates: {gates}
         return path
 
     def weight(self):
+        """The canary's share at the router, read from the router itself (not through grayctl)."""
+        if self.router == "envoy":
+            with urllib.request.urlopen(f"http://{self.engine_admin}/runtime", timeout=1) as answer:
+                entries = json.load(answer)["entries"]
+            stable, canary = (int(entries[f"routes.orders.{side}"]["final_value"]) for side in ("stable", "canary"))
+            return round(100 * canary / (stable + canary))
+        if self.router == "haproxy":
+            stable, canary = (int(runtime_command(self.engine_admin, f"get weight orders/{side}").split()[0]) for side in ("stable", "canary"))
+            return round(100 * canary / (stable + canary))
         with urllib.request.urlopen(f"http://{self.addresses['gateway'][1]}/admin/canary", timeout=1) as answer:
             return json.load(answer)["weight"]
 
@@ -85,7 +149,7 @@ gates: {gates}
     def stop(self):
         for process in self.processes:
             if process.poll() is None:
-                process.terminate()
+                process.kill() if process.args[0] == "envoy" else process.terminate()
         for process in self.processes:
             try:
                 process.wait(timeout=5)
@@ -93,9 +157,16 @@ gates: {gates}
                 process.kill()
 
 
-def _ready(url):
+def _ready(url, path="/-/ready"):
     try:
-        return urllib.request.urlopen(url + "/-/ready", timeout=1).status == 200
+        return urllib.request.urlopen(url + path, timeout=1).status == 200
+    except OSError:
+        return False
+
+
+def _answers(socket_address):
+    try:
+        return "Name: HAProxy" in runtime_command(socket_address, "show info")
     except OSError:
         return False
 

@@ -1,6 +1,7 @@
 import Foundation
 import GrayCore
 import GrayRender
+import GrayRuntime
 
 /// Speed benchmarks of the core (run in release: `swift run -c release grayctl-bench ...`).
 ///
@@ -12,6 +13,10 @@ import GrayRender
 ///                                              applied: milliseconds of each stage (median run)
 ///     grayctl-bench prometheus-query SELECTOR  prints the query a round sends for a version's selector
 ///                                              (default metric names), to save its answer for the above
+///     grayctl-bench engine-config KIND FRONT ADMIN STABLE CANARY  prints the envoy or haproxy
+///                                              configuration grayctl demo runs (EngineConfigs)
+///     grayctl-bench router CONFIG [n]          decision → weight confirmed by read-back at CONFIG's
+///                                              router: one write and its read-back, n times (median ms)
 ///     grayctl-bench poll CONFIG [rounds]       one poll round of CONFIG's fleet, once a second: wall and
 ///                                              CPU time (median round), see PollBenchmark
 ///
@@ -23,6 +28,15 @@ enum Benchmarks {
             print(PollBenchmark.query(selector: arguments[2]))
             return
         }
+        if arguments.count == 7, arguments[1] == "engine-config" {
+            let (front, admin, stable, canary) = (arguments[3], arguments[4], arguments[5], arguments[6])
+            switch arguments[2] {
+            case "envoy": print(EngineConfigs.envoy(front: front, admin: admin, stable: [stable], canary: [canary]))
+            case "haproxy": print(EngineConfigs.haproxy(front: front, socket: admin, stable: stable, canary: canary))
+            default: fail("engine-config: expected envoy or haproxy, not \(arguments[2])")
+            }
+            return
+        }
         guard arguments.count >= 3, let data = FileManager.default.contents(atPath: arguments[2]) else {
             fail("usage: grayctl-bench parse|replay|render FILE [iterations], or grayctl-bench poll CONFIG [rounds]")
         }
@@ -32,7 +46,7 @@ enum Benchmarks {
         case "replay": replay(data, iterations: iterations)
         case "render": render(data, frames: iterations)
         case "prometheus-answer": PollBenchmark.answer(data, iterations: iterations)
-        default: fail("unknown benchmark \(arguments[1]): expected parse, replay, render, prometheus-answer, prometheus-query or poll")
+        default: fail("unknown benchmark \(arguments[1]): expected parse, replay, render, prometheus-answer, prometheus-query, engine-config, router or poll")
         }
     }
 
@@ -115,6 +129,8 @@ enum Benchmarks {
 
 if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "poll" {
     await PollBenchmark.run(configPath: CommandLine.arguments[2], rounds: CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 10 : 10)
+} else if CommandLine.arguments.count >= 3, CommandLine.arguments[1] == "router" {
+    await RouterBenchmark.run(configPath: CommandLine.arguments[2], writes: CommandLine.arguments.count > 3 ? Int(CommandLine.arguments[3]) ?? 20 : 20)
 } else {
     Benchmarks.main()
 }

@@ -2,7 +2,7 @@ import Foundation
 public import GrayCore
 
 /// A Prometheus server as a metrics source: the raw series of a label selector, read through the
-/// HTTP API and rebuilt as exposition text with each sample's own timestamp, so the core reads them
+/// HTTP API and rebuilt as exposition text with the age of each instance's samples, so the core reads them
 /// exactly as a scrape (same per-series reset-aware counting) and a recording replays them.
 ///
 /// Contract: one instant query per read — an instant vector selector of the families

@@ -54,7 +54,7 @@ struct LiveOptions: ParsableArguments {
     static func loadConfig(_ config: String, needsRouter: Bool) throws -> GrayConfig {
         let configuration = try InputFiles.loadConfig(config)
         if needsRouter, configuration.targets[.router]?.engine == nil {
-            throw InputError("\(config): targets.router (the gateway's admin, or kind envoy or haproxy with their keys) is required to drive a release")
+            throw InputError("\(config): targets.router (the gateway's admin, or kind envoy, haproxy, istio or httproute with their keys) is required to drive a release")
         }
         if let missing = healthGap(configuration.targets[.canary]) {
             throw InputError("\(config): \(missing): grayctl checks the gRPC health of every canary instance (the health gate)")

@@ -1,3 +1,4 @@
+import Foundation
 import GrayCore
 import Testing
 
@@ -26,7 +27,7 @@ struct KubernetesRouteTests {
         #expect(route2.weights == SplitWeights(stable: 1, canary: 1), "a backendRef without weight weighs 1")
     }
 
-    @Test("a rule without both destinations, or with a third that gets traffic, is an error naming them")
+    @Test("a rule without both destinations, one with a third that gets traffic, or another rule reaching the canary is an error naming it")
     func refusals() throws {
         let object = try JSONParser.parse(Self.virtualService)
         #expect(throws: KubernetesRoute.LocateError.destinationsMissing(
@@ -39,18 +40,23 @@ struct KubernetesRouteTests {
             try KubernetesRoute.locate(three, kind: .httpRoute, sides: RouterSides(stable: "s", canary: "c"))
         }
         #expect(throws: KubernetesRoute.LocateError.self) { try KubernetesRoute.locate(.object([:]), kind: .httpRoute, sides: RouterSides()) }
+        let header = try JSONParser.parse(Self.virtualService.replacingOccurrences(of: #""host":"debug.svc""#, with: #""host":"orders.svc","subset":"v2""#))
+        #expect(throws: KubernetesRoute.LocateError.otherDestinations(
+            "spec.http[0] also sends traffic to the canary v2, outside spec.http[1]'s split: grayctl's weight would not be its share")) {
+            try KubernetesRoute.locate(header, kind: .virtualService, sides: RouterSides(stable: "v1", canary: "v2"))
+        }
     }
 
-    @Test("the patch: resourceVersion guard when asked, names tested, the falling side first")
+    @Test("the patch: resourceVersion guard when asked, names tested, the rising side first")
     func patch() throws {
         let route = try KubernetesRoute.locate(try JSONParser.parse(Self.virtualService), kind: .virtualService, sides: RouterSides(stable: "v1", canary: "v2"))
         #expect(route.patch(to: SplitWeights(percent: 0), guarded: false) == #"[{"op":"test","path":"/spec/http/1/route/0/destination/subset","value":"v1"},"#
             + #"{"op":"test","path":"/spec/http/1/route/1/destination/subset","value":"v2"},"#
-            + #"{"op":"add","path":"/spec/http/1/route/1/weight","value":0},{"op":"add","path":"/spec/http/1/route/0/weight","value":100}]"#)
+            + #"{"op":"add","path":"/spec/http/1/route/0/weight","value":100},{"op":"add","path":"/spec/http/1/route/1/weight","value":0}]"#)
         #expect(route.patch(to: SplitWeights(percent: 25), guarded: true).hasPrefix(
             #"[{"op":"replace","path":"/metadata/resourceVersion","value":"7"},"#))
         #expect(route.patch(to: SplitWeights(percent: 25), guarded: true).hasSuffix(
-            #"{"op":"add","path":"/spec/http/1/route/0/weight","value":75},{"op":"add","path":"/spec/http/1/route/1/weight","value":25}]"#))
+            #"{"op":"add","path":"/spec/http/1/route/1/weight","value":25},{"op":"add","path":"/spec/http/1/route/0/weight","value":75}]"#))
     }
 
     static let kubeconfig = """
@@ -61,9 +67,13 @@ struct KubernetesRouteTests {
           - {name: prod, context: {cluster: c1, user: u1, namespace: orders}}
           - {name: plugin, context: {cluster: c1, user: u2}}
           - {name: loose, context: {cluster: c2, user: u1}}
+          - {name: clear, context: {cluster: c3, user: u1}}
+          - {name: proxy, context: {cluster: c4, user: u1}}
         clusters:
           - {name: c1, cluster: {server: "https://10.0.0.1:6443", certificate-authority-data: "LS0tLS1CRUdJTg=="}}
           - {name: c2, cluster: {server: "https://10.0.0.2:6443", insecure-skip-tls-verify: true}}
+          - {name: c3, cluster: {server: "http://10.0.0.3:8080"}}
+          - {name: c4, cluster: {server: "http://127.0.0.1:8001"}}
         users:
           - {name: u1, user: {tokenFile: token, client-certificate: /etc/c.pem, client-key: k.pem}}
           - {name: u2, user: {exec: {command: aws}}}
@@ -75,12 +85,14 @@ struct KubernetesRouteTests {
         #expect(access.server == "https://10.0.0.1:6443" && access.namespace == "orders")
         #expect(access.certificateAuthority == .data(Array("-----BEGIN".utf8)))
         #expect(access.token == .file("/home/ana/.kube/token") && access.clientCertificate == .file("/etc/c.pem") && access.clientKey == .file("/home/ana/.kube/k.pem"))
+        #expect(try KubeConfig.access(Self.kubeconfig, context: "proxy", directory: "/").server == "http://127.0.0.1:8001", "kubectl proxy on loopback")
     }
 
     @Test("what grayctl will not do with a kubeconfig is said, naming the key", arguments: [
         ("plugin", "kubeconfig: users[u2].user.exec: grayctl runs no credential plugins: give a token, tokenFile or a client certificate (a service account token works)"),
         ("loose", "kubeconfig: clusters[c2].cluster.insecure-skip-tls-verify: grayctl always verifies the API server: give certificate-authority or certificate-authority-data"),
         ("none", "kubeconfig: contexts[none] is missing"),
+        ("clear", "kubeconfig: clusters[c3].cluster.server: http:// would send the credentials in clear: use https://, or http:// to a loopback address only (kubectl proxy)"),
     ])
     func kubeconfigRefusals(context: String, message: String) {
         #expect(throws: (any Error).self) { try KubeConfig.access(Self.kubeconfig, context: context, directory: "/") }
@@ -89,5 +101,14 @@ struct KubernetesRouteTests {
         } catch {
             #expect(error.description == message)
         }
+    }
+
+    @Test("split weights: shares never rounded to an end while both sides have weight; the rising side written first, never both at 0")
+    func splitWeights() {
+        #expect(SplitWeights(stable: 999, canary: 1).percent == 1 && SplitWeights(stable: 1, canary: 999).percent == 99)
+        #expect(SplitWeights(stable: 0, canary: 0).percent == nil && SplitWeights(stable: 90, canary: 30).percent == 25)
+        #expect(!SplitWeights(percent: 0).canaryFirst(from: SplitWeights(percent: 100)), "100 → 0: stable up first, then canary down")
+        #expect(SplitWeights(percent: 100).canaryFirst(from: SplitWeights(percent: 0)), "0 → 100: canary up first")
+        #expect(!SplitWeights(percent: 0).canaryFirst(from: nil) && SplitWeights(percent: 100).canaryFirst(from: nil))
     }
 }

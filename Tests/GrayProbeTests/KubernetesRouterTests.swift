@@ -118,6 +118,23 @@ struct KubernetesRouterTests {
             Issue.record("the other operator's 33% stands")
             return
         }
+        guard case .weight(33, let edited?) = await router.read() else { return }
+        try server.input.fileHandleForWriting.write(contentsOf: Data("race\n".utf8))
+        try await Task.sleep(for: .milliseconds(200))
+        do {
+            try await router.set(40, expecting: edited, by: "test")
+            Issue.record("a patch over a version changed between read and write went through")
+        } catch {
+            #expect(error == .conflict("\(Self.routes[index].0.title) orders changed meanwhile (HTTP 409 on resourceVersion \(edited))"), "the API server's 409: \(error)")
+        }
+        try server.input.fileHandleForWriting.write(contentsOf: Data("swap\n".utf8))
+        try await Task.sleep(for: .milliseconds(200))
+        do {
+            try await router.set(0, expecting: nil, by: "test")
+            Issue.record("a patch naming destinations that moved went through")
+        } catch {
+            #expect(error.description.contains("refused the patch (HTTP 422; edited meanwhile, or rejected by the API server): testing value"), "\(error)")
+        }
         try await router.set(0, expecting: nil, by: "test")
         guard case .weight(0, _) = await router.read() else {
             Issue.record("the rollback was not read back")
@@ -133,10 +150,20 @@ struct KubernetesRouterTests {
         #expect(forbidden.failureMessage?.contains("HTTP 403 from the API server: the user may not use virtualservices.networking.istio.io here (grant get and patch in its namespace with RBAC)") == true, "\(forbidden)")
         #expect(forbidden.failureMessage?.contains("wrong-secret") == false)
         let text = try String(contentsOf: kubeconfig, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "token: wrong-secret}", with: "token: [wrong-secret}").utf8).write(to: kubeconfig)
+        #expect(throws: (any Error).self) { try Self.router(0, kubeconfig: kubeconfig) }
+        do {
+            _ = try Self.router(0, kubeconfig: kubeconfig)
+        } catch {
+            #expect("\(error)" == "kubeconfig: not valid YAML", "no line of the file is repeated: \(error)")
+        }
         FileManager.default.createFile(atPath: kubeconfig.deletingLastPathComponent().appendingPathComponent("empty-token").path, contents: Data())
         try Data(text.replacingOccurrences(of: "user: {token: wrong-secret}", with: "user: {tokenFile: empty-token}").utf8).write(to: kubeconfig)
         let unauthorized = await (try Self.router(0, kubeconfig: kubeconfig)).read()
         #expect(unauthorized.failureMessage?.contains("HTTP 401 from the API server: the credentials were refused") == true, "\(unauthorized)")
+        try Data(text.replacingOccurrences(of: "user: {token: wrong-secret}", with: "user: {tokenFile: /nonexistent/token}").utf8).write(to: kubeconfig)
+        let unreadable = await (try Self.router(0, kubeconfig: kubeconfig)).read()
+        #expect(unreadable.failureMessage?.contains("cannot read the token file /nonexistent/token") == true, "\(unreadable)")
         try Data(text.replacingOccurrences(of: "wrong-secret", with: "kube-secret").utf8).write(to: kubeconfig)
         let missing = await (try Self.router(0, kubeconfig: kubeconfig, name: "payments")).read()
         #expect(missing.failureMessage?.contains("HTTP 404: VirtualService payments not found (check name and namespace") == true, "\(missing)")

@@ -396,6 +396,12 @@ struct PrometheusNamedInstancesTests {
             return nil
         }
         #expect(lists.first == ["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"], "the instances Prometheus names: \(lists)")
+        #expect(lists.allSatisfy { $0.contains("127.0.0.3:\(admin)") }, "the killed instance is never dropped while Prometheus has its target: \(lists)")
+        let scrapeFailed = recorded.lines.contains { line in
+            guard case .error(let subject, "metrics", let message) = line.entry else { return false }
+            return subject.instance == "127.0.0.3:\(admin)" && message.contains("(up is 0)")
+        }
+        #expect(scrapeFailed, "Prometheus's up 0 for the killed instance is its own metrics error")
         let healthChecked = Set(recorded.lines.compactMap { line -> String? in
             if case .health(let subject, .serving, _) = line.entry, subject.target == .canary { return subject.instance }
             return nil

@@ -103,6 +103,8 @@ struct TrafficEngineTests {
             _ = try engine.operatorCommand("routes.orders.stable=100&routes.orders.canary=abc")
             let ignored = await Self.router(engine).read()
             #expect(ignored.failureMessage?.contains(#"routes.orders.canary is "abc", which Envoy ignores"#) == true, "\(ignored)")
+            let elsewhere = await EnvoyRouter(admin: engine.admin, runtimePrefix: "routes.payments", clusters: RouterSides()).read()
+            #expect(elsewhere.failureMessage?.contains(#"no route's weighted_clusters has runtime_key_prefix "routes.payments" with clusters stable and canary"#) == true, "\(elsewhere)")
         case .haproxy:
             let wrong = HAProxyRouter(socket: CommandSocket(address: engine.admin), backend: "orders", servers: RouterSides(stable: "stable", canary: "canary-2"))
             do {

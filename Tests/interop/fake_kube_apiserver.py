@@ -13,7 +13,9 @@ following the API's documented semantics for this resource only:
   otherwise the object is stored with a new resourceVersion and returned (200).
 - Authorization: "Bearer TOKEN" required (401 without it, 403 with another token).
 A line on stdin "edit" bumps the resourceVersion and sets the canary's weight to 33, as another
-operator's change would. Every request is logged to stderr (method, path, never the token).
+operator's change would; "race" bumps the resourceVersion right after the next GET (another writer
+between a client's read and its patch: its patch then gets 409); "swap" swaps the two destinations
+right after the next GET (its patch's tests then fail: 422). Every request is logged to stderr (method, path, never the token).
 """
 import copy
 import json
@@ -27,6 +29,7 @@ MANIFEST, TOKEN = sys.argv[1], sys.argv[2]
 with open(MANIFEST) as handle:
     OBJECT = yaml.safe_load(handle)
 LOCK = threading.Lock()
+AFTER_GET = []
 META = OBJECT["metadata"]
 GROUP, VERSION = OBJECT["apiVersion"].split("/")
 PLURAL = "virtualservices" if OBJECT["kind"] == "VirtualService" else "httproutes"
@@ -97,6 +100,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.authorized():
             with LOCK:
                 self.answer(200, OBJECT)
+                while AFTER_GET:
+                    AFTER_GET.pop(0)()
 
     def do_PATCH(self):
         if not self.authorized():
@@ -128,14 +133,29 @@ def main():
     threading.Thread(target=server.serve_forever, daemon=True).start()
     done = threading.Event()
 
+    def bump():
+        OBJECT["metadata"]["resourceVersion"] = str(int(OBJECT["metadata"]["resourceVersion"]) + 1)
+
+    def split():
+        rules = OBJECT["spec"].get("http") or OBJECT["spec"].get("rules")
+        return rules[-1].get("route") or rules[-1].get("backendRefs")
+
+    def swap():
+        refs = split()
+        refs[0], refs[1] = refs[1], refs[0]
+        bump()
+
     def commands():
         for line in sys.stdin:
-            if line.strip() == "edit":
-                with LOCK:
-                    rules = OBJECT["spec"].get("http") or OBJECT["spec"].get("rules")
-                    refs = rules[-1].get("route") or rules[-1].get("backendRefs")
+            with LOCK:
+                if line.strip() == "edit":
+                    refs = split()
                     refs[0]["weight"], refs[1]["weight"] = 67, 33
-                    OBJECT["metadata"]["resourceVersion"] = str(int(OBJECT["metadata"]["resourceVersion"]) + 1)
+                    bump()
+                elif line.strip() == "race":
+                    AFTER_GET.append(bump)
+                elif line.strip() == "swap":
+                    AFTER_GET.append(swap)
         done.set()
 
     threading.Thread(target=commands, daemon=True).start()

@@ -62,7 +62,8 @@ public enum KubeConfig {
         } catch let error as KubeConfigError {
             throw error
         } catch {
-            throw .unreadable("not YAML (\(error))")
+            // Yams' message quotes the offending line, which may hold a credential: never repeat it.
+            throw .unreadable("not valid YAML")
         }
         guard let contextName = context ?? (root["current-context"] as? String), !contextName.isEmpty else {
             throw .missing("current-context (or targets.router.context)")
@@ -74,6 +75,11 @@ public enum KubeConfig {
         let cluster = try named(root, "clusters", clusterName, field: "cluster")
         guard let server = cluster["server"] as? String, server.hasPrefix("https://") || server.hasPrefix("http://") else {
             throw .missing("clusters[\(clusterName)].cluster.server (an https:// URL)")
+        }
+        if server.hasPrefix("http://"), !isLoopback(server) {
+            throw .unsupported(
+                key: "clusters[\(clusterName)].cluster.server",
+                why: "http:// would send the credentials in clear: use https://, or http:// to a loopback address only (kubectl proxy)")
         }
         if cluster["insecure-skip-tls-verify"] as? Bool == true {
             throw .unsupported(
@@ -110,6 +116,12 @@ public enum KubeConfig {
             throw .missing("users[\(userName)].user.token, tokenFile, or client-certificate with client-key")
         }
         return access
+    }
+
+    /// Whether an `http://` URL's host is a loopback address (`kubectl proxy`).
+    static func isLoopback(_ url: String) -> Bool {
+        let host = InstanceEndpoints.hostPort(url)
+        return host.hasPrefix("127.") || host.hasPrefix("localhost:") || host == "localhost" || host.hasPrefix("[::1]")
     }
 
     /// The `field` mapping of the entry named `name` in the list `list`.

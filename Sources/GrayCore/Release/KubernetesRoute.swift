@@ -54,7 +54,9 @@ public struct KubernetesRoute: Equatable, Sendable {
     }
 
     /// The route of `object` (the resource as the API server answers it) whose rule has the
-    /// destinations `sides`: the first such rule.
+    /// destinations `sides`: the first such rule. Any other rule that sends traffic to the canary
+    /// (a header match, a second split) is an error: grayctl's weight would not be the canary's
+    /// share, and a rollback read back as 0 % would leave it traffic.
     public static func locate(_ object: JSONValue, kind: Kind, sides: RouterSides) throws(LocateError) -> KubernetesRoute {
         let (rulesKey, destinationsKey) = kind == .virtualService ? ("http", "route") : ("rules", "backendRefs")
         guard let version = object["metadata"]?["resourceVersion"]?.string, let rules = object["spec"]?[rulesKey]?.array else {
@@ -70,6 +72,16 @@ public struct KubernetesRoute: Equatable, Sendable {
             guard others.isEmpty else {
                 throw .otherDestinations(
                     "spec.\(rulesKey)[\(ruleIndex)] also sends traffic to \(others.map { names[$0] ?? "?" }.joined(separator: ", ")): grayctl splits between \(sides.stable) and \(sides.canary) only")
+            }
+            for (otherIndex, other) in rules.enumerated() where otherIndex != ruleIndex {
+                let otherDestinations = other[destinationsKey]?.array ?? []
+                let reaches = otherDestinations.contains { destination in
+                    name(of: destination, kind: kind).name == sides.canary && weight(of: destination, kind: kind, alone: otherDestinations.count == 1) > 0
+                }
+                if reaches {
+                    throw .otherDestinations(
+                        "spec.\(rulesKey)[\(otherIndex)] also sends traffic to the canary \(sides.canary), outside spec.\(rulesKey)[\(ruleIndex)]'s split: grayctl's weight would not be its share")
+                }
             }
             return KubernetesRoute(
                 kind: kind, rule: ruleIndex, stable: Destination(index: stable, namePath: named[stable].path),
@@ -98,10 +110,10 @@ public struct KubernetesRoute: Equatable, Sendable {
             operations.append(.object(["op": .string("replace"), "path": .string("/metadata/resourceVersion"), "value": .string(resourceVersion)]))
         }
         operations += [nameTest(stable, sides.stable), nameTest(canary, sides.canary)]
-        // The falling side first: a reader between the two never sees more canary than either end.
+        // One patch is applied at once; the order is the engines' (the rising side first) all the same.
         let stableSet = set(stable.index, weights.stable)
         let canarySet = set(canary.index, weights.canary)
-        operations += weights.lowersCanary(from: self.weights) ? [canarySet, stableSet] : [stableSet, canarySet]
+        operations += weights.canaryFirst(from: self.weights) ? [canarySet, stableSet] : [stableSet, canarySet]
         return JSONWriter.write(.array(operations))
     }
 

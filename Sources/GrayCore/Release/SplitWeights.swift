@@ -34,10 +34,13 @@ public struct SplitWeights: Equatable, Sendable {
         "stable=\(stable) canary=\(canary)"
     }
 
-    /// Whether going from `current` to these weights lowers the canary's share: the canary's side
-    /// is then written first, so no moment in between sends it more than either end.
-    public func lowersCanary(from current: SplitWeights?) -> Bool {
-        guard let before = current?.percent, let after = percent else { return true }
-        return after <= before
+    /// Whether the canary's side is written first when two writes go from `current` to these
+    /// weights: the side whose weight rises goes first, so the share in between lies between the
+    /// two ends and the engine never has both sides at 0 (no traffic routed at all — going from
+    /// 100 % to 0 % canary-first would pass through that). With `current` unknown, the side with
+    /// the larger weight goes first.
+    public func canaryFirst(from current: SplitWeights?) -> Bool {
+        guard let current else { return canary > stable }
+        return canary > current.canary
     }
 }

@@ -12,12 +12,27 @@ public import GrayProbe
 /// (the route's own weights would apply, which grayctl cannot read), never a guessed weight. Envoy's
 /// runtime has no version: a reading's token is the two values, and a write based on a reading
 /// first checks that Envoy still shows them — if someone changed them, the write is a conflict.
+/// Envoy takes any runtime key, so before the first reading counts, `/config_dump` must show a
+/// route whose `weighted_clusters` use this prefix and both clusters: keys that steer nothing would
+/// otherwise read back as grayctl wrote them (a "confirmed" rollback while the route's own weights
+/// carry the traffic).
 public struct EnvoyRouter: TrafficRouter {
     private let http: CurlHTTPClient
     private let admin: String
     private let prefix: String
     private let clusters: RouterSides
     private let timeout: Double
+    private let routeSeen = RouteSeen()
+
+    /// Whether `/config_dump` has shown the route (checked until it has).
+    final class RouteSeen: @unchecked Sendable {
+        private let lock = NSLock()
+        private var seen = false
+        var value: Bool {
+            get { lock.withLock { seen } }
+            set { lock.withLock { seen = newValue } }
+        }
+    }
 
     /// Envoy's admin API at `admin`, the route's `runtime_key_prefix` `prefix`, its clusters `clusters`.
     public init(admin: String, runtimePrefix prefix: String, clusters: RouterSides, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
@@ -70,8 +85,39 @@ public struct EnvoyRouter: TrafficRouter {
         }
     }
 
+    /// Checks (once) that a route's weighted clusters read this prefix and both clusters.
+    private func checkRoute() async throws(ProbeError) {
+        guard !routeSeen.value else { return }
+        let url = admin + "/config_dump"
+        let response = try await http.send(HTTPRequest(url: url, connectTimeout: timeout, timeout: max(timeout, 2)))
+        guard response.status == 200, let dump = try? JSONParser.parse(response.text) else {
+            throw .httpStatus(url: url, status: response.status, body: response.status == 200 ? "not JSON" : response.text)
+        }
+        func uses(_ value: JSONValue) -> Bool {
+            switch value {
+            case .object(let fields):
+                if fields["runtime_key_prefix"]?.string == prefix {
+                    let names = Set(fields["clusters"]?.array?.compactMap { $0["name"]?.string } ?? [])
+                    if names.contains(clusters.stable) && names.contains(clusters.canary) { return true }
+                }
+                return fields.values.contains(where: uses)
+            case .array(let items):
+                return items.contains(where: uses)
+            default:
+                return false
+            }
+        }
+        guard uses(dump) else {
+            throw .badResponse(
+                url: url,
+                reason: "no route's weighted_clusters has runtime_key_prefix \"\(prefix)\" with clusters \(clusters.stable) and \(clusters.canary): the runtime keys grayctl would set steer nothing (check targets.router.runtime_prefix and clusters)")
+        }
+        routeSeen.value = true
+    }
+
     /// The two clusters' weights as the runtime's final values.
     private func current() async throws(ProbeError) -> SplitWeights {
+        try await checkRoute()
         let url = admin + "/runtime"
         let response = try await http.send(HTTPRequest(url: url, connectTimeout: timeout, timeout: timeout))
         guard response.status == 200 else { throw .httpStatus(url: url, status: response.status, body: response.text) }

@@ -9,7 +9,9 @@ public import GrayProbe
 /// so the split is exact. HAProxy has no version of its own: a reading's token is the two weights,
 /// and a write based on a reading first checks that HAProxy still shows them — if someone changed
 /// them, the write is a conflict and the release re-reads and decides again. The side whose weight
-/// falls is written first, so no moment in between sends the canary more than either end.
+/// rises is written first, so the share in between lies between the two ends and the backend never
+/// has both servers at 0. The weights are HAProxy's configured ones: a server that is DOWN or in
+/// maintenance, or stickiness that keeps clients on a server at weight 0, is not seen in them.
 public struct HAProxyRouter: TrafficRouter {
     private let socket: CommandSocket
     private let backend: String
@@ -47,7 +49,7 @@ public struct HAProxyRouter: TrafficRouter {
         }
         let canary = "set weight \(backend)/\(servers.canary) \(target.canary)"
         let stable = "set weight \(backend)/\(servers.stable) \(target.stable)"
-        let commands = target.lowersCanary(from: before) ? [canary, stable] : [stable, canary]
+        let commands = target.canaryFirst(from: before) ? [canary, stable] : [stable, canary]
         for command in commands {
             let answer: String
             do {

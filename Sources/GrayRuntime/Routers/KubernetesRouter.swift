@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 public import GrayCore
 public import GrayProbe
 
@@ -74,7 +75,7 @@ public struct KubernetesRouter: TrafficRouter {
         let response: HTTPResponse
         do {
             response = try await http.send(HTTPRequest(
-                method: "PATCH", url: url, headers: headers(contentType: "application/json-patch+json"), body: Array(body.utf8),
+                method: "PATCH", url: url, headers: try headers(contentType: "application/json-patch+json"), body: Array(body.utf8),
                 connectTimeout: timeout, timeout: timeout))
         } catch {
             throw .failed(error.description)
@@ -82,14 +83,14 @@ public struct KubernetesRouter: TrafficRouter {
         switch response.status {
         case 200..<300: return
         case 409: throw .conflict("\(title) changed meanwhile (HTTP 409 on resourceVersion \(route.resourceVersion))")
-        case 422: throw .failed("\(title) was edited meanwhile: its destinations are no longer where they were read (HTTP 422)")
+        case 422: throw .failed("\(title) refused the patch (HTTP 422; edited meanwhile, or rejected by the API server)\(Self.said(response.text))")
         default: throw .failed(explained(response.status, response.text))
         }
     }
 
     /// The object as located now.
     private func current() async throws(ProbeError) -> KubernetesRoute {
-        let response = try await http.send(HTTPRequest(url: url, headers: headers(contentType: nil), connectTimeout: timeout, timeout: timeout))
+        let response = try await http.send(HTTPRequest(url: url, headers: try headers(contentType: nil), connectTimeout: timeout, timeout: timeout))
         guard response.status == 200 else { throw .badResponse(url: url, reason: explained(response.status, response.text)) }
         guard let object = try? JSONParser.parse(response.text) else { throw .badResponse(url: url, reason: "not JSON") }
         do {
@@ -99,21 +100,33 @@ public struct KubernetesRouter: TrafficRouter {
         }
     }
 
-    private func headers(contentType: String?) -> [(String, String)] {
+    /// The request's headers, the bearer token read now (token files rotate); a token file that
+    /// cannot be read is an error naming it.
+    private func headers(contentType: String?) throws(ProbeError) -> [(String, String)] {
         var headers = [("Accept", "application/json")]
         if let contentType { headers.append(("Content-Type", contentType)) }
-        let value: String? = switch token {
-        case .data(let bytes): String(decoding: bytes, as: UTF8.self)
-        case .file(let path): (try? String(contentsOfFile: path, encoding: .utf8))
-        case nil: nil
+        var value: String?
+        switch token {
+        case .data(let bytes): value = String(decoding: bytes, as: UTF8.self)
+        case .file(let path):
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw .badResponse(url: url, reason: "cannot read the token file \(path)")
+            }
+            value = text
+        case nil: break
         }
         if let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty { headers.append(("Authorization", "Bearer \(value)")) }
         return headers
     }
 
+    /// The API server's own message in `body`, as `: message`; empty when it has none.
+    private static func said(_ body: String) -> String {
+        (try? JSONParser.parse(body))?["message"]?.string.map { ": \($0)" } ?? ""
+    }
+
     /// What an API server's status means for this route, with its own message.
     private func explained(_ status: Int, _ body: String) -> String {
-        let said = (try? JSONParser.parse(body))?["message"]?.string.map { ": \($0)" } ?? ""
+        let said = Self.said(body)
         let kind = settings.kind == .virtualService ? "virtualservices.networking.istio.io" : "httproutes.gateway.networking.k8s.io"
         switch status {
         case 401: return "HTTP 401 from the API server: the credentials were refused (check the kubeconfig user's token or client certificate)\(said)"
@@ -124,28 +137,33 @@ public struct KubernetesRouter: TrafficRouter {
     }
 }
 
-/// Files only this process may read (inline kubeconfig certificates and keys for libcurl),
-/// removed when the last holder lets go.
+/// Inline kubeconfig certificates and keys for libcurl, which reads files: each is written to a
+/// private temporary file (0600) that is unlinked at once and reached as `/proc/self/fd/N` — no
+/// name is left on disk, and the data goes with the process, even after a crash or SIGKILL.
 final class PrivateFiles: @unchecked Sendable {
-    private var folder: String?
+    private var descriptors: [Int32] = []
     private let lock = NSLock()
 
-    /// Writes `bytes` as `name` in a private folder (0700, files 0600); nil when it cannot.
+    /// Writes `bytes` to a new unlinked file; its `/proc/self/fd` path, or nil when it cannot.
     func write(_ bytes: [UInt8], as name: String) -> String? {
         lock.withLock {
-            if folder == nil {
-                var template = Array((NSTemporaryDirectory() + "/grayctl-kube-XXXXXX").utf8CString)
-                folder = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!).map { String(cString: $0) } }
+            var template = Array((NSTemporaryDirectory() + "/grayctl-\(name)-XXXXXX").utf8CString)
+            let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard descriptor >= 0 else { return nil }
+            unlink(String(cString: template))
+            fchmod(descriptor, 0o600)
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            guard written == bytes.count else {
+                close(descriptor)
+                return nil
             }
-            guard let folder else { return nil }
-            let path = folder + "/" + name
-            guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else { return nil }
-            return path
+            descriptors.append(descriptor)
+            return "/proc/self/fd/\(descriptor)"
         }
     }
 
     deinit {
-        if let folder { try? FileManager.default.removeItem(atPath: folder) }
+        for descriptor in descriptors { close(descriptor) }
     }
 }
 
