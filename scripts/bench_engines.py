@@ -13,7 +13,7 @@ from benchfleet import BIN, TOKEN, Fleet  # noqa: E402
 for router in ["gateway", "envoy", "haproxy"]:
     fleet = Fleet(load_seconds=0, router=router, load=[])
     try:
-        config = fleet.config("{steps: [5, 10]}")
+        config = fleet.config("{steps: [5, 10, 100]}")
         result = subprocess.run([os.path.join(BIN, "grayctl-bench"), "router", config, "40"], capture_output=True, text=True,
                                 env={**os.environ, "GRAYCTL_ROUTER_TOKEN": TOKEN}, timeout=120)
         print(result.stdout.strip() or result.stderr.strip(), flush=True)

@@ -10,9 +10,14 @@ import GrayRuntime
 /// slowest pair in milliseconds.
 enum RouterBenchmark {
     static func run(configPath: String, writes: Int) async {
-        guard let text = try? String(contentsOfFile: configPath, encoding: .utf8), let config = try? ConfigLoader.load(text),
-            let engine = config.targets[.router]?.engine
-        else { Benchmarks.fail("\(configPath): not a config with targets.router") }
+        guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else { Benchmarks.fail("cannot read \(configPath)") }
+        let config: GrayConfig
+        do {
+            config = try ConfigLoader.load(text)
+        } catch {
+            Benchmarks.fail("\(configPath): \(error)")
+        }
+        guard let engine = config.targets[.router]?.engine else { Benchmarks.fail("\(configPath): no targets.router") }
         let router: any TrafficRouter
         do {
             router = try RouterProvider.router(

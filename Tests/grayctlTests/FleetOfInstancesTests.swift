@@ -287,18 +287,7 @@ struct DNSDiscoveryTests {
         defer { Self.remove(lines) }
         let fleet = try FleetProcesses()
         defer { fleet.stop() }
-        try fleet.startService("stable", role: "stable", version: "v1")
-        try fleet.startService("canary-a", role: "canary", version: "v2", host: "127.0.0.2")
-        let port = { (address: String) in Int(address.split(separator: ":").last!)! }
-        let (grpc, admin) = (port(fleet.addresses["canary-a"]!.grpc), port(fleet.addresses["canary-a"]!.admin))
-        try fleet.startService("canary-b", role: "canary", version: "v2", host: "127.0.0.3", ports: (grpc, admin))
-        try fleet.startGateway(stable: ["stable"], canary: ["canary-a", "canary-b"])
-        fleet.startLoad(seconds: 40)
-        let prometheus = try PrometheusProcess(
-            jobs: [
-                "router": [fleet.addresses["gateway"]!.admin], "orders-v1": [fleet.addresses["stable"]!.admin],
-                "orders-v2": ["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"],
-            ], folder: fleet.folder)
+        let (grpc, admin, prometheus) = try fleet.startLoopbackCanaries()
         defer { prometheus.stop() }
         let yaml = """
             targets:
@@ -350,18 +339,7 @@ struct PrometheusNamedInstancesTests {
     func namedByPrometheus() throws {
         let fleet = try FleetProcesses()
         defer { fleet.stop() }
-        try fleet.startService("stable", role: "stable", version: "v1")
-        try fleet.startService("canary-a", role: "canary", version: "v2", host: "127.0.0.2")
-        let port = { (address: String) in Int(address.split(separator: ":").last!)! }
-        let (grpc, admin) = (port(fleet.addresses["canary-a"]!.grpc), port(fleet.addresses["canary-a"]!.admin))
-        try fleet.startService("canary-b", role: "canary", version: "v2", host: "127.0.0.3", ports: (grpc, admin))
-        try fleet.startGateway(stable: ["stable"], canary: ["canary-a", "canary-b"])
-        fleet.startLoad(seconds: 40)
-        let prometheus = try PrometheusProcess(
-            jobs: [
-                "router": [fleet.addresses["gateway"]!.admin], "orders-v1": [fleet.addresses["stable"]!.admin],
-                "orders-v2": ["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"],
-            ], folder: fleet.folder)
+        let (grpc, admin, prometheus) = try fleet.startLoopbackCanaries()
         defer { prometheus.stop() }
         #expect(prometheus.waitForInstances(job: "orders-v2", count: 2), "Prometheus scrapes both canary instances")
         let yaml = """
@@ -407,5 +385,26 @@ struct PrometheusNamedInstancesTests {
             return nil
         })
         #expect(healthChecked == ["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"], "each host health-checked at grpc_port")
+    }
+}
+
+extension FleetProcesses {
+    /// A stable order-service, two canaries on 127.0.0.2 and 127.0.0.3 listening on the same ports
+    /// (returned: gRPC, admin), the gateway in front with bounded load, and Prometheus scraping all of
+    /// it (jobs `router`, `orders-v1`, `orders-v2`).
+    func startLoopbackCanaries() throws -> (grpc: Int, admin: Int, prometheus: PrometheusProcess) {
+        try startService("stable", role: "stable", version: "v1")
+        try startService("canary-a", role: "canary", version: "v2", host: "127.0.0.2")
+        let port = { (address: String) in Int(address.split(separator: ":").last!)! }
+        let (grpc, admin) = (port(addresses["canary-a"]!.grpc), port(addresses["canary-a"]!.admin))
+        try startService("canary-b", role: "canary", version: "v2", host: "127.0.0.3", ports: (grpc, admin))
+        try startGateway(stable: ["stable"], canary: ["canary-a", "canary-b"])
+        startLoad(seconds: 40)
+        let prometheus = try PrometheusProcess(
+            jobs: [
+                "router": [addresses["gateway"]!.admin], "orders-v1": [addresses["stable"]!.admin],
+                "orders-v2": ["127.0.0.2:\(admin)", "127.0.0.3:\(admin)"],
+            ], folder: folder)
+        return (grpc, admin, prometheus)
     }
 }

@@ -135,8 +135,10 @@ struct TrafficEngineTests {
         return path
     }
 
-    @Test("a headless release through the engine: a healthy canary is promoted to 100 at the engine", arguments: kinds)
-    func promoted(kind: EngineProcess.Kind) async throws {
+    /// A headless release through `kind` (from 0 %, load through the engine); `during` runs beside it.
+    static func release(through kind: EngineProcess.Kind, during: @escaping @Sendable (FleetProcesses) -> Void = { _ in }) async throws
+        -> (run: (status: Int32, stdout: String, stderr: String), final: RecordEntry)
+    {
         let (fleet, engine) = try Self.start(kind)
         defer {
             engine.stop()
@@ -144,33 +146,29 @@ struct TrafficEngineTests {
         }
         try await Self.router(engine).set(0, expecting: nil, by: "operator")
         fleet.startLoad(through: engine.listener, seconds: 40)
+        Thread { during(fleet) }.start()
         let run = try fleet.grayctl([
             "release", "--headless", "--config", try Self.config(fleet, engine), "--max-duration", "40",
             "--journal", fleet.folder.appendingPathComponent("journal.jsonl").path,
         ])
+        return (run, await Self.router(engine).read())
+    }
+
+    @Test("a headless release through the engine: a healthy canary is promoted to 100 at the engine", arguments: kinds)
+    func promoted(kind: EngineProcess.Kind) async throws {
+        let (run, final) = try await Self.release(through: kind)
         #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
-        #expect(await Self.router(engine).read() == .weight(100, generation: "stable=0 canary=100"))
+        #expect(final == .weight(100, generation: "stable=0 canary=100"))
     }
 
     @Test("a headless release through the engine: a canary fault rolls back to 0 at the engine", arguments: kinds)
     func rolledBack(kind: EngineProcess.Kind) async throws {
-        let (fleet, engine) = try Self.start(kind)
-        defer {
-            engine.stop()
-            fleet.stop()
-        }
-        try await Self.router(engine).set(0, expecting: nil, by: "operator")
-        fleet.startLoad(through: engine.listener, seconds: 40)
-        Thread {
+        let (run, final) = try await Self.release(through: kind) { fleet in
             Thread.sleep(forTimeInterval: 3)
             try? fleet.post("canary", "/admin/faults", #"{"error_ratio":0.5}"#)
-        }.start()
-        let run = try fleet.grayctl([
-            "release", "--headless", "--config", try Self.config(fleet, engine), "--max-duration", "40",
-            "--journal", fleet.folder.appendingPathComponent("journal.jsonl").path,
-        ])
+        }
         #expect(run.status == 3, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains(#""event":"rollback""#))
-        #expect(await Self.router(engine).read() == .weight(0, generation: "stable=100 canary=0"))
+        #expect(final == .weight(0, generation: "stable=100 canary=0"))
     }
 }
