@@ -65,7 +65,7 @@ class Fleet:
         with open(path, "w") as handle:
             handle.write(text)
         if kind == "envoy":
-            self.processes.append(subprocess.Popen(["envoy", "-c", path, "--base-id", str(free_port()), "--log-level", "error"],
+            self.processes.append(subprocess.Popen(["envoy", "-c", path, "--disable-hot-restart", "--log-level", "error"],
                                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             ready = lambda: _ready(f"http://{self.engine_admin}", "/ready")  # noqa: E731
         else:

@@ -91,7 +91,7 @@ final class DemoFleet: @unchecked Sendable {
             progress("starting envoy on \(front) (admin \(admin), canary weight 0%)")
             let config = folder.appendingPathComponent("envoy.yaml")
             try Data(EngineConfigs.envoy(front: front, admin: admin, stable: upstreams("stable"), canary: upstreams("canary")).utf8).write(to: config)
-            _ = try launch("envoy", envoy, ["-c", config.path, "--base-id", String(getpid()), "--log-level", "error"], absolute: true)
+            _ = try launch("envoy", envoy, ["-c", config.path, "--disable-hot-restart", "--log-level", "error"], absolute: true)
             engineAdmin = "http://" + admin
             let client = CurlHTTPClient()
             try await waitUntil("envoy") { (try? await client.send(HTTPRequest(url: self.engineAdmin + "/ready")))?.status == 200 }

@@ -171,4 +171,30 @@ struct TrafficEngineTests {
         #expect(run.stdout.contains(#""event":"rollback""#))
         #expect(final == .weight(0, generation: "stable=100 canary=0"))
     }
+
+    @Test("Envoy down when a rollback is due: the rollback is re-sent every round and shouted, and lands at the engine once Envoy is back")
+    func engineDownDuringRollback() async throws {
+        let (fleet, engine) = try Self.start(.envoy)
+        defer {
+            engine.stop()
+            fleet.stop()
+        }
+        try await Self.router(engine).set(0, expecting: nil, by: "operator")
+        fleet.startLoad(through: engine.listener, seconds: 40)
+        Thread {
+            Thread.sleep(forTimeInterval: 4)
+            // Envoy and the canary die together: the health rule trips, the rollback cannot be sent.
+            engine.stop()
+            fleet.stop("canary", signal: SIGKILL)
+            Thread.sleep(forTimeInterval: 10)
+            try? engine.restart()
+        }.start()
+        let run = try fleet.grayctl([
+            "release", "--headless", "--config", try Self.config(fleet, engine), "--max-duration", "40",
+            "--journal", fleet.folder.appendingPathComponent("journal.jsonl").path,
+        ])
+        #expect(run.status == 3, "rolled back once Envoy answered again: \(run.stdout)\n\(run.stderr)")
+        #expect(run.stderr.contains("ROLLBACK NOT APPLIED"), "shouted while Envoy was down: \(run.stderr)")
+        #expect(await Self.router(engine).read() == .weight(0, generation: "stable=100 canary=0"), "the rollback landed at the restarted Envoy")
+    }
 }

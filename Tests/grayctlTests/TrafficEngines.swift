@@ -43,18 +43,39 @@ final class EngineProcess: @unchecked Sendable {
                 admin = "http://127.0.0.1:\(control)"
                 try Data(EngineConfigs.envoy(front: listener, admin: "127.0.0.1:\(control)", stable: [stable], canary: [canary]).utf8).write(to: config)
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["envoy", "-c", config.path, "--base-id", "\(control)", "--log-level", "error"]
+                process.arguments = ["envoy", "-c", config.path, "--disable-hot-restart", "--log-level", "error"]
             }
             try process.run()
-            let deadline = Date().addingTimeInterval(20)
-            while Date() < deadline, process.isRunning {
-                if isReady() { return }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
+            if waitUntilReady() { return }
             stop()
             said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         }
         throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(kind.rawValue) did not become ready (three tries): \(said.prefix(700))"])
+    }
+
+    /// Waits (up to 20 s) until the engine's admin answers; false if it exits or never does.
+    private func waitUntilReady() -> Bool {
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, process.isRunning {
+            if isReady() { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return false
+    }
+
+    /// Starts the engine again after ``stop()``, same configuration and ports (its runtime state,
+    /// such as Envoy's runtime overrides, starts afresh); waits until its admin answers.
+    func restart() throws {
+        let (executable, arguments) = (process.executableURL, process.arguments)
+        process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        guard waitUntilReady() else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(kind.rawValue) did not come back"])
+        }
     }
 
     /// The engine as grayctl configures it.
