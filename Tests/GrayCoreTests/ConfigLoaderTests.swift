@@ -265,12 +265,21 @@ struct RouterConfigTests {
         #expect(missing?.description == "line 3: targets.router.name: expected the HTTPRoute's name (kind httproute), found nothing")
     }
 
-    @Test("the worked examples for Envoy and HAProxy load")
+    @Test("the worked examples for Envoy, HAProxy, Istio and HTTPRoute load")
     func examples() throws {
         let envoy = try ConfigLoader.load(Fixtures.text("../docs/examples/envoy-grayctl.yaml"))
         #expect(envoy.targets[.router]?.engine == .envoy(
             admin: "http://127.0.0.1:9901", runtimePrefix: "routes.orders", clusters: RouterSides(stable: "orders-v1", canary: "orders-v2")))
         let haproxy = try ConfigLoader.load(Fixtures.text("../docs/examples/haproxy-grayctl.yaml"))
         #expect(haproxy.targets[.router]?.engine == .haproxy(socket: "/run/haproxy/admin.sock", backend: "orders", servers: RouterSides(stable: "v1", canary: "v2")))
+        for (file, kind, sides) in [
+            ("istio-grayctl.yaml", KubernetesRoute.Kind.virtualService, RouterSides(stable: "v1", canary: "v2")),
+            ("httproute-grayctl.yaml", .httpRoute, RouterSides(stable: "orders-v1", canary: "orders-v2")),
+        ] {
+            let config = try ConfigLoader.load(Fixtures.text("../docs/examples/\(file)"))
+            var route = KubernetesRouteSettings(kind: kind, name: "orders", destinations: sides)
+            route.namespace = "orders"
+            #expect(config.targets[.router]?.engine == .kubernetes(route), "\(file)")
+        }
     }
 }
