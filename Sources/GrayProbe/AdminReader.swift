@@ -1,3 +1,4 @@
+import Foundation
 public import GrayCore
 
 /// Reads one instance's (or the router's) admin port: `/metrics` and `/admin/breakers`, each answer turned into the
@@ -7,18 +8,28 @@ public struct AdminReader: Sendable {
     private let baseURL: String
     private let subject: Subject
     private let timeout: Double
+    private let metricsPath: String
 
-    /// A reader of `subject`'s admin port at `baseURL` (`http://127.0.0.1:9191`).
-    public init(subject: Subject, baseURL: String, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
+    /// A reader of the exposition at the full URL `url` (`http://127.0.0.1:9901/stats/prometheus`).
+    public init(subject: Subject, metricsURL url: String, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
+        let afterScheme = url.range(of: "://").map(\.upperBound) ?? url.startIndex
+        let slash = url[afterScheme...].firstIndex(of: "/") ?? url.endIndex
+        self.init(subject: subject, baseURL: String(url[..<slash]), metricsPath: slash == url.endIndex ? "/metrics" : String(url[slash...]), tls: tls, timeout: timeout)
+    }
+
+    /// A reader of `subject`'s admin port at `baseURL` (`http://127.0.0.1:9191`), its exposition at
+    /// `metricsPath` (`/metrics`; Envoy's is `/stats/prometheus`).
+    public init(subject: Subject, baseURL: String, metricsPath: String = "/metrics", tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
         self.subject = subject
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.metricsPath = metricsPath
         self.http = CurlHTTPClient(tls: tls, label: "grayctl.admin.\(subject.target.rawValue)")
         self.timeout = timeout
     }
 
-    /// One scrape of `/metrics`.
+    /// One scrape of the exposition (`/metrics`).
     public func metrics() async -> RecordEntry {
-        switch await get("/metrics") {
+        switch await get(metricsPath) {
         case .success(let text): return .metrics(subject, body: text)
         case .failure(let error): return .error(subject, endpoint: "metrics", message: error.description)
         }

@@ -54,6 +54,7 @@ public struct FleetPoller: FleetObserver {
             return VersionPorts(directory: directory, metrics: prometheus?.metrics(of: version) ?? DirectScrape())
         }
         let routerMetrics = prometheus?.routerProbe()
+            ?? targets[.router]?.metricsURL.map { AdminReader(subject: .router, metricsURL: $0, tls: tls ?? ProbeTLS(), timeout: timeout) }
             ?? targets[.router]?.admin.map { AdminReader(subject: .router, baseURL: $0, tls: tls ?? ProbeTLS(), timeout: timeout) }
         self.init(versions: versions, routerMetrics: routerMetrics, router: router)
     }

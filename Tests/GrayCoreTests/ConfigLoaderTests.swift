@@ -29,6 +29,7 @@ struct ConfigLoaderTests {
         #expect(config.failureCodes.codes == [.unavailable, .internal, .deadlineExceeded])
         #expect(config.metrics.clientHandled == "envoy_cluster_grpc_total" && config.metrics.upstreamLabel == "envoy_cluster_name")
         #expect(config.metrics.upstreamValues == [.stable: "orders-v1", .canary: "orders-v2"])
+        #expect(config.metrics.clientLatencyScale == 0.001)
         #expect(config.metrics.ignoredServices == ["grpc.health.v1.Health", "admin.v1.Debug"])
         #expect(config.metricsSource == .prometheus && config.prometheus?.maxSeries == 500)
         #expect(config.prometheus?.selectors[.router] == #"{job="gateway"}"#)
@@ -61,6 +62,7 @@ struct ConfigLoaderTests {
         ("gates:\n  failure_codes: [Unavailable, Oops]\n", nil),
         ("targets:\n  canary:\n    admin: ftp://x\n", "line 3: targets.canary.admin: expected an http:// or https:// URL, found \"ftp://x\""),
         ("targets:\n  canary:\n    grpc: localhost\n", "line 3: targets.canary.grpc: expected host:port with a port in 1...65535, found \"localhost\""),
+        ("metrics:\n  client_latency_unit: minutes\n", "line 2: metrics.client_latency_unit: expected seconds or milliseconds (the router's latency buckets), found \"minutes\""),
         ("targets:\n  router:\n    kind: nginx\n", "line 3: targets.router.kind: expected a router kind grayctl has a provider for: gateway, envoy, haproxy, istio, httproute, found \"nginx\""),
         ("targets:\n  router:\n    kind: envoy\n", "line 3: targets.router.admin: expected Envoy's admin API URL (kind envoy), found nothing"),
         ("targets:\n  router:\n    kind: envoy\n    admin: http://a:9901\n    runtime_prefix: routes orders\n", "line 5: targets.router.runtime_prefix: expected a runtime key prefix (letters, digits, '.', '_', '-'), found \"routes orders\""),

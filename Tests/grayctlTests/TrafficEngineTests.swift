@@ -120,23 +120,29 @@ struct TrafficEngineTests {
         await #expect(throws: RouterWriteError.self) { try await Self.router(engine).set(0, expecting: nil, by: "test") }
     }
 
-    /// A grayctl.yaml for a release through `engine`.
-    static func config(_ fleet: FleetProcesses, _ engine: EngineProcess) throws -> String {
+    /// A grayctl.yaml for a release through `engine`; with `engineStats`, the router's series are
+    /// Envoy's own (`/stats/prometheus`, mapped by `EngineConfigs.routerMetricNames`).
+    static func config(_ fleet: FleetProcesses, _ engine: EngineProcess, engineStats: Bool = false) throws -> String {
+        let router = engineStats
+            ? String(engine.routerYAML.dropLast()) + #", metrics: "\#(engine.admin)/stats/prometheus"}"#
+            : engine.routerYAML
         let yaml = """
             targets:
-              router: \(engine.routerYAML)
+              router: \(router)
               stable: {admin: "http://\(fleet.addresses["stable"]!.admin)", grpc: "\(fleet.addresses["stable"]!.grpc)"}
               canary: {admin: "http://\(fleet.addresses["canary"]!.admin)", grpc: "\(fleet.addresses["canary"]!.grpc)"}
             plan: {steps: [10, 50, 100], bake: 2s, interval: 500ms}
             gates: {window: 5s, fast_window: 3s, min_requests: 20}
-            """
+            """ + (engineStats ? "\nmetrics: \(EngineConfigs.routerMetricNames)\n" : "")
         let path = fleet.folder.appendingPathComponent("\(engine.kind.rawValue)-grayctl.yaml").path
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }
 
     /// A headless release through `kind` (from 0 %, load through the engine); `during` runs beside it.
-    static func release(through kind: EngineProcess.Kind, during: @escaping @Sendable (FleetProcesses) -> Void = { _ in }) async throws
+    static func release(
+        through kind: EngineProcess.Kind, engineStats: Bool = false, during: @escaping @Sendable (FleetProcesses) -> Void = { _ in }
+    ) async throws
         -> (run: (status: Int32, stdout: String, stderr: String), final: RecordEntry)
     {
         let (fleet, engine) = try Self.start(kind)
@@ -148,7 +154,7 @@ struct TrafficEngineTests {
         fleet.startLoad(through: engine.listener, seconds: 40)
         Thread { during(fleet) }.start()
         let run = try fleet.grayctl([
-            "release", "--headless", "--config", try Self.config(fleet, engine), "--max-duration", "40",
+            "release", "--headless", "--config", try Self.config(fleet, engine, engineStats: engineStats), "--max-duration", "40",
             "--journal", fleet.folder.appendingPathComponent("journal.jsonl").path,
         ])
         return (run, await Self.router(engine).read())
@@ -196,5 +202,18 @@ struct TrafficEngineTests {
         #expect(run.status == 3, "rolled back once Envoy answered again: \(run.stdout)\n\(run.stderr)")
         #expect(run.stderr.contains("ROLLBACK NOT APPLIED"), "shouted while Envoy was down: \(run.stderr)")
         #expect(await Self.router(engine).read() == .weight(0, generation: "stable=100 canary=0"), "the rollback landed at the restarted Envoy")
+    }
+
+    @Test("Envoy's own stats as the router's series (grpc_stats, the status as a label): a killed canary's UNAVAILABLE calls, counted by Envoy, trip the error gate before the health limit")
+    func envoyStats() async throws {
+        let (run, final) = try await Self.release(through: .envoy, engineStats: true) { fleet in
+            Thread.sleep(forTimeInterval: 4)
+            fleet.stop("canary", signal: SIGKILL)
+        }
+        #expect(run.status == 3, "\(run.stdout)\n\(run.stderr)")
+        let rollback = run.stdout.split(separator: "\n").first { $0.contains(#""event":"rollback""#) } ?? ""
+        // The canary's own /metrics died with it: only Envoy saw its calls fail.
+        #expect(rollback.contains(#""reason":"canary failures "#), "the error gate, on Envoy's counts: \(run.stdout)")
+        #expect(final == .weight(0, generation: "stable=100 canary=0"))
     }
 }

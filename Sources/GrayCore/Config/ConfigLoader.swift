@@ -118,7 +118,7 @@ public enum ConfigLoader {
 
     /// The keys of each router kind (besides `kind`).
     private static let routerKeys = [
-        "gateway": ["admin"], "envoy": ["admin", "runtime_prefix", "clusters"], "haproxy": ["socket", "backend", "servers"],
+        "gateway": ["admin"], "envoy": ["admin", "runtime_prefix", "clusters", "metrics"], "haproxy": ["socket", "backend", "servers"],
         "istio": kubernetesKeys, "httproute": kubernetesKeys,
     ]
     private static let kubernetesKeys = ["name", "namespace", "kubeconfig", "context", "destinations"]
@@ -155,6 +155,7 @@ public enum ConfigLoader {
                 throw prefixNode.invalid("\(path).runtime_prefix", expected: "a runtime key prefix (letters, digits, '.', '_', '-')")
             }
             endpoints.engine = .envoy(admin: admin, runtimePrefix: prefix, clusters: try sides(fields["clusters"], "\(path).clusters"))
+            if let node = fields["metrics"] { endpoints.metricsURL = try adminURL(node, "\(path).metrics") }
         case "haproxy":
             let socketNode = try required("socket", "HAProxy's admin socket: host:port or a unix socket path")
             let socket = try socketNode.string("\(path).socket")
@@ -418,7 +419,8 @@ public enum ConfigLoader {
             ("upstream_label", \.upstreamLabel), ("breaker_state", \.breakerState), ("service_label", \.serviceLabel),
         ]
         let upstreamKeys: [(String, Version)] = [("upstream_stable", .stable), ("upstream_canary", .canary)]
-        let section = try Section(node, path: "metrics", known: keys.map(\.0) + upstreamKeys.map(\.0) + ["source", "ignored_services"])
+        let section = try Section(
+            node, path: "metrics", known: keys.map(\.0) + upstreamKeys.map(\.0) + ["source", "ignored_services", "client_latency_unit"])
         var names = MetricNames()
         var source = MetricsSource.scrape
         if let node = section["source"] {
@@ -430,6 +432,13 @@ public enum ConfigLoader {
         for (key, version) in upstreamKeys {
             guard let node = section[key] else { continue }
             names.upstreamValues[version] = try node.string("metrics.\(key)")
+        }
+        if let node = section["client_latency_unit"] {
+            switch try node.string("metrics.client_latency_unit") {
+            case "seconds": names.clientLatencyScale = 1
+            case "milliseconds": names.clientLatencyScale = 0.001
+            default: throw node.invalid("metrics.client_latency_unit", expected: "seconds or milliseconds (the router's latency buckets)")
+            }
         }
         if let node = section["ignored_services"] {
             guard case .sequence(let sequence) = node else {

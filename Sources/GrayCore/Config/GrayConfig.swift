@@ -42,6 +42,9 @@ public struct TargetEndpoints: Equatable, Sendable {
     public var kind: String?
     /// For the router: the engine and how grayctl reaches it; nil when no router is configured.
     public var engine: RouterEngine?
+    /// For the router: the full URL of its Prometheus exposition when it is not the gateway's
+    /// `<admin>/metrics` (Envoy's `/stats/prometheus`: `targets.router.metrics`).
+    public var metricsURL: String?
 
     /// For a version of many instances: the static list (`instances:`).
     public var instances: [InstanceEndpoints] = []

@@ -12,6 +12,9 @@ public struct MetricNames: Equatable, Sendable {
     public var clientHandled = "grpc_client_handled_total"
     /// Client-side latency histogram family on the router.
     public var clientLatency = "grpc_client_handling_seconds"
+    /// Seconds per unit of the router's latency buckets (`le`): 1, or 0.001 for a histogram in
+    /// milliseconds (Envoy's `upstream_rq_time`; `metrics.client_latency_unit: milliseconds`).
+    public var clientLatencyScale = 1.0
     /// The label holding the gRPC status code name.
     public var codeLabel = "grpc_code"
     /// The router label naming the upstream version.

@@ -94,6 +94,7 @@ public struct TrafficMeter: Sendable {
             return .handled(version, failing: failing)
         }
         guard let bound = key.label("le").flatMap(NumberScanner.double) else { return .ignored }
+        if case .router = source { return .bucket(version, upperBound: bound * names.clientLatencyScale) }
         return .bucket(version, upperBound: bound)
     }
 

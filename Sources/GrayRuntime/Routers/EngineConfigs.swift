@@ -27,6 +27,10 @@ public enum EngineConfigs {
     /// Envoy (YAML): a listener on `front`, a route whose weighted clusters `stable` and `canary`
     /// (each balancing its instances' `host:port` addresses) take their weights from runtime keys
     /// `routes.orders.stable` and `routes.orders.canary`, the admin API on `admin` (`host:port`).
+    /// The `grpc_stats` filter counts each cluster's calls by gRPC status, and a stats tag makes the
+    /// status a label: `envoy_cluster_grpc{envoy_cluster_name="canary",grpc_status="14"}` — with
+    /// `envoy_cluster_upstream_rq_time` (milliseconds), what grayctl can read as the router's series
+    /// (``routerMetricNames``).
     public static func envoy(front: String, admin: String, stable: [String], canary: [String]) -> String {
         func address(_ text: String) -> String {
             let parts = text.split(separator: ":")
@@ -41,6 +45,9 @@ public enum EngineConfigs {
         return """
             admin:
               address: \(address(admin))
+            stats_config:
+              stats_tags:
+                - {tag_name: grpc_status, regex: '^cluster\\.(?:[^.]+\\.)grpc\\.((\\d+))$'}
             layered_runtime:
               layers:
                 - {name: static, static_layer: {}}
@@ -67,6 +74,10 @@ public enum EngineConfigs {
                                           runtime_key_prefix: routes.orders
                                           clusters: [{name: stable, weight: 100}, {name: canary, weight: 0}]
                             http_filters:
+                              - name: envoy.filters.http.grpc_stats
+                                typed_config:
+                                  "@type": type.googleapis.com/envoy.extensions.filters.http.grpc_stats.v3.FilterConfig
+                                  stats_for_all_methods: false
                               - name: envoy.filters.http.router
                                 typed_config: {"@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router}
               clusters:
@@ -75,4 +86,10 @@ public enum EngineConfigs {
 
             """
     }
+
+    /// `metrics:` for reading the router's series from Envoy configured as ``envoy(front:admin:stable:canary:)``
+    /// (with `targets.router.metrics: <admin>/stats/prometheus`).
+    public static let routerMetricNames = """
+        {client_handled: envoy_cluster_grpc, code_label: grpc_status, upstream_label: envoy_cluster_name, client_latency: envoy_cluster_upstream_rq_time, client_latency_unit: milliseconds}
+        """
 }
