@@ -168,4 +168,72 @@ struct KubernetesRouterTests {
         let missing = await (try Self.router(0, kubeconfig: kubeconfig, name: "payments")).read()
         #expect(missing.failureMessage?.contains("HTTP 404: VirtualService payments not found (check name and namespace") == true, "\(missing)")
     }
+
+    /// Throwaway certificates (`scripts/make-test-certs.sh`): a CA, a server certificate for
+    /// 127.0.0.1, a client certificate (CN "client").
+    static func certificates() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grayctl-kube-certs-\(UInt32.random(in: 0...UInt32.max))")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [repositoryRoot.appendingPathComponent("scripts/make-test-certs.sh").path, folder.path]
+        try process.run()
+        process.waitUntilExit()
+        return folder
+    }
+
+    @Test("HTTPS to the API server with the CA and a client certificate inline in the kubeconfig (…-data); a server signed by another CA is refused")
+    func tls() async throws {
+        let certificates = try Self.certificates()
+        let other = try Self.certificates()
+        let file = { (name: String) in certificates.appendingPathComponent(name).path }
+        let (server, port) = try Child.start([
+            "python3", repositoryRoot.appendingPathComponent("Tests/interop/fake_kube_apiserver.py").path,
+            Self.fixtures.appendingPathComponent("httproute.yaml").path, "kube-secret", file("server.pem"), file("server.key"), file("ca.pem"),
+        ])
+        defer { server.stop() }
+        let inline = { (path: String) in try Data(contentsOf: URL(fileURLWithPath: path)).base64EncodedString() }
+        let kubeconfig = { (ca: String) in
+            """
+            apiVersion: v1
+            kind: Config
+            current-context: tls
+            contexts: [{name: tls, context: {cluster: emulated, user: x509, namespace: orders}}]
+            clusters: [{name: emulated, cluster: {server: "https://127.0.0.1:\(port)", certificate-authority-data: \(try inline(ca))}}]
+            users: [{name: x509, user: {client-certificate-data: \(try inline(file("client.pem"))), client-key-data: \(try inline(file("client.key")))}}]
+            """
+        }
+        let path = certificates.appendingPathComponent("kubeconfig")
+        try Data(try kubeconfig(file("ca.pem")).utf8).write(to: path)
+        let router = try Self.router(1, kubeconfig: path)
+        guard case .weight(0, let version?) = await router.read() else {
+            Issue.record("no reading over TLS with the client certificate")
+            return
+        }
+        try await router.set(5, expecting: version, by: "test")
+        guard case .weight(5, _) = await router.read() else {
+            Issue.record("5% not read back over TLS")
+            return
+        }
+        try Data(try kubeconfig(other.appendingPathComponent("ca.pem").path).utf8).write(to: path)
+        let refused = await (try Self.router(1, kubeconfig: path)).read()
+        #expect(refused.failureMessage?.contains("curl error 60") == true, "a server the configured CA did not sign: \(refused)")
+    }
+
+    @Test("in a pod: the service account's token, CA and namespace, the API server from the environment; no credentials at all is said")
+    func inCluster() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grayctl-sa-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (name, text) in [("token", "sa-token"), ("ca.crt", "CA"), ("namespace", "orders\n")] {
+            try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+        }
+        let settings = KubernetesRouteSettings(kind: .httpRoute, name: "orders")
+        let environment = ["HOME": folder.path, "KUBERNETES_SERVICE_HOST": "10.96.0.1", "KUBERNETES_SERVICE_PORT": "443"]
+        let (access, namespace) = try KubernetesRouter.access(for: settings, environment: environment, serviceAccount: folder.path)
+        #expect(access.server == "https://10.96.0.1:443" && namespace == "orders")
+        #expect(access.token == .file(folder.appendingPathComponent("token").path) && access.certificateAuthority == .file(folder.appendingPathComponent("ca.crt").path))
+        #expect(throws: KubeConfigError.missing("a kubeconfig (targets.router.kubeconfig, $KUBECONFIG or ~/.kube/config) or an in-cluster service account")) {
+            try KubernetesRouter.access(for: settings, environment: ["HOME": folder.path], serviceAccount: folder.path)
+        }
+    }
 }

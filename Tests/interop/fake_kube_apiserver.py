@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """An emulation of the Kubernetes API server for one route object: NOT a cluster.
 
-Usage: fake_kube_apiserver.py MANIFEST TOKEN   (prints its port on the first line; exits when
-stdin closes, 120 s at most)
+Usage: fake_kube_apiserver.py MANIFEST TOKEN [CERT KEY CA]   (prints its port on the first line;
+exits when stdin closes, 120 s at most). With CERT, KEY and CA it serves HTTPS, and a client
+certificate signed by CA (CN "client") authenticates as the API server's x509 users do.
 
 Serves the one object of MANIFEST (a VirtualService or an HTTPRoute, YAML) at its API path,
 following the API's documented semantics for this resource only:
@@ -11,7 +12,8 @@ following the API's documented semantics for this resource only:
   remove, test) applied to a copy; a failed `test` or a bad path answers 422; a patched object whose
   metadata.resourceVersion is not the current one answers 409 Conflict (optimistic concurrency);
   otherwise the object is stored with a new resourceVersion and returned (200).
-- Authorization: "Bearer TOKEN" required (401 without it, 403 with another token).
+- Authorization: "Bearer TOKEN" (or, over HTTPS, a client certificate signed by CA) required:
+  401 without either, 403 with another token.
 A line on stdin "edit" bumps the resourceVersion and sets the canary's weight to 33, as another
 operator's change would; "race" bumps the resourceVersion right after the next GET (another writer
 between a client's read and its patch: its patch then gets 409); "swap" swaps the two destinations
@@ -19,6 +21,7 @@ right after the next GET (its patch's tests then fail: 422). Every request is lo
 """
 import copy
 import json
+import ssl
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -84,7 +87,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def authorized(self):
         given = self.headers.get("Authorization", "")
-        sys.stderr.write(f"{self.command} {self.path} auth={'yes' if given else 'no'}\n")
+        peer = self.connection.getpeercert() if isinstance(self.connection, ssl.SSLSocket) else None
+        client = dict(pair[0] for pair in (peer or {}).get("subject", ())).get("commonName")
+        sys.stderr.write(f"{self.command} {self.path} auth={'yes' if given else 'no'} client={client}\n")
+        if client == "client" and not given:
+            given = f"Bearer {TOKEN}"
         if not given:
             self.answer(*status(401, "Unauthorized", "Unauthorized"))
             return False
@@ -129,6 +136,12 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if len(sys.argv) >= 6:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[3], sys.argv[4])
+        context.load_verify_locations(sys.argv[5])
+        context.verify_mode = ssl.CERT_OPTIONAL
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(server.server_address[1], flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     done = threading.Event()
