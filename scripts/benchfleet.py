@@ -92,8 +92,8 @@ class Fleet:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        jobs = "\n".join(f"  - {{job_name: {name}, static_configs: [{{targets: ['{self.addresses[name][1]}']}}]}}"
-                         for name in ["gateway", "stable", "canary"])
+        names = (["gateway"] if self.router == "gateway" else []) + ["stable", "canary"]
+        jobs = "\n".join(f"  - {{job_name: {name}, static_configs: [{{targets: ['{self.addresses[name][1]}']}}]}}" for name in names)
         with open(os.path.join(self.folder, "prometheus.yml"), "w") as handle:
             handle.write(f"global: {{scrape_interval: {scrape_seconds:g}s}}\nscrape_configs:\n{jobs}\n")
         self.processes.append(subprocess.Popen(
@@ -113,10 +113,11 @@ class Fleet:
 
     def config(self, plan, gates="{}", prometheus=None):
         path = os.path.join(self.folder, "grayctl.yaml")
+        router_selector = "router: '{job=\"gateway\"}', " if self.router == "gateway" else ""
         source = "" if prometheus is None else f"""metrics: {{source: prometheus}}
 prometheus:
   url: {prometheus}
-  selectors: {{router: '{{job="gateway"}}', stable: '{{job="stable"}}', canary: '{{job="canary"}}'}}
+  selectors: {{{router_selector}stable: '{{job="stable"}}', canary: '{{job="canary"}}'}}
 """
         with open(path, "w") as handle:
             handle.write(f"""targets:

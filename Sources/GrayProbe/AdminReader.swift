@@ -13,8 +13,10 @@ public struct AdminReader: Sendable {
     /// A reader of the exposition at the full URL `url` (`http://127.0.0.1:9901/stats/prometheus`).
     public init(subject: Subject, metricsURL url: String, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
         let afterScheme = url.range(of: "://").map(\.upperBound) ?? url.startIndex
-        let slash = url[afterScheme...].firstIndex(of: "/") ?? url.endIndex
-        self.init(subject: subject, baseURL: String(url[..<slash]), metricsPath: slash == url.endIndex ? "/metrics" : String(url[slash...]), tls: tls, timeout: timeout)
+        let slash = url[afterScheme...].firstIndex { $0 == "/" || $0 == "?" } ?? url.endIndex
+        let rest = String(url[slash...])
+        let path = rest.isEmpty ? "/metrics" : rest.hasPrefix("?") ? "/metrics" + rest : rest
+        self.init(subject: subject, baseURL: String(url[..<slash]), metricsPath: path, tls: tls, timeout: timeout)
     }
 
     /// A reader of `subject`'s admin port at `baseURL` (`http://127.0.0.1:9191`), its exposition at

@@ -195,7 +195,7 @@ final class DemoFleet: @unchecked Sendable {
         }
         let routerYAML = switch router {
         case .gateway: "{admin: \"http://\(addresses["gateway"]!.admin)\", kind: gateway}"
-        case .envoy: "{kind: envoy, admin: \"\(engineAdmin)\", runtime_prefix: routes.orders}"
+        case .envoy: "{kind: envoy, admin: \"\(engineAdmin)\", runtime_prefix: routes.orders, metrics: \"\(engineAdmin)/stats/prometheus\"}"
         case .haproxy: "{kind: haproxy, socket: \"\(engineAdmin)\", backend: orders}"
         }
         var yaml = """
@@ -207,10 +207,13 @@ final class DemoFleet: @unchecked Sendable {
             plan: {steps: [5, 10, 25, 50, 100], bake: 15s, interval: 500ms}
             gates: {window: 10s, fast_window: 5s, min_requests: 30}
             """
+        // With Envoy, the router's series are Envoy's own (per-cluster gRPC status, EngineConfigs).
+        let metrics = (router == .envoy ? [String(EngineConfigs.routerMetricNames.dropFirst().dropLast())] : [])
+            + (prometheusURL != nil ? ["source: prometheus"] : [])
+        if !metrics.isEmpty { yaml += "\nmetrics: {\(metrics.joined(separator: ", "))}" }
         if let prometheusURL {
             yaml += """
 
-                metrics: {source: prometheus}
                 prometheus:
                   url: \(prometheusURL)
                   selectors: {\(router == .gateway ? #"router: '{job="gateway"}', "# : "")stable: '{job="orders-v1"}', canary: '{job="orders-v2"}'}

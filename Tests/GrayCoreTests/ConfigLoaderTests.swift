@@ -29,7 +29,7 @@ struct ConfigLoaderTests {
         #expect(config.failureCodes.codes == [.unavailable, .internal, .deadlineExceeded])
         #expect(config.metrics.clientHandled == "envoy_cluster_grpc_total" && config.metrics.upstreamLabel == "envoy_cluster_name")
         #expect(config.metrics.upstreamValues == [.stable: "orders-v1", .canary: "orders-v2"])
-        #expect(config.metrics.clientLatencyScale == 0.001)
+        #expect(config.metrics.clientLatencyScale == 1)
         #expect(config.metrics.ignoredServices == ["grpc.health.v1.Health", "admin.v1.Debug"])
         #expect(config.metricsSource == .prometheus && config.prometheus?.maxSeries == 500)
         #expect(config.prometheus?.selectors[.router] == #"{job="gateway"}"#)
@@ -62,6 +62,7 @@ struct ConfigLoaderTests {
         ("gates:\n  failure_codes: [Unavailable, Oops]\n", nil),
         ("targets:\n  canary:\n    admin: ftp://x\n", "line 3: targets.canary.admin: expected an http:// or https:// URL, found \"ftp://x\""),
         ("targets:\n  canary:\n    grpc: localhost\n", "line 3: targets.canary.grpc: expected host:port with a port in 1...65535, found \"localhost\""),
+        ("targets:\n  router: {admin: \"http://g:1\"}\nmetrics:\n  client_latency_unit: milliseconds\n", "line 4: metrics.client_latency_unit: expected seconds unless targets.router.kind is envoy (only Envoy's latency buckets are in milliseconds), found \"milliseconds\""),
         ("metrics:\n  client_latency_unit: minutes\n", "line 2: metrics.client_latency_unit: expected seconds or milliseconds (the router's latency buckets), found \"minutes\""),
         ("targets:\n  router:\n    kind: nginx\n", "line 3: targets.router.kind: expected a router kind grayctl has a provider for: gateway, envoy, haproxy, istio, httproute, found \"nginx\""),
         ("targets:\n  router:\n    kind: envoy\n", "line 3: targets.router.admin: expected Envoy's admin API URL (kind envoy), found nothing"),
@@ -256,6 +257,12 @@ struct RouterConfigTests {
         #expect(envoy.targets[.router]?.engine == .envoy(
             admin: "http://127.0.0.1:9901", runtimePrefix: "routes.orders", clusters: RouterSides(stable: "orders-v1", canary: "orders-v2")))
         #expect(envoy.targets[.router]?.admin == nil, "Envoy's admin is no gateway admin: no /metrics is scraped from it")
+        let stats = try ConfigLoader.load("""
+            targets:
+              router: {kind: envoy, admin: "http://127.0.0.1:9901", runtime_prefix: r, metrics: "http://127.0.0.1:9901/stats/prometheus"}
+            metrics: {client_latency_unit: milliseconds}
+            """)
+        #expect(stats.targets[.router]?.metricsURL == "http://127.0.0.1:9901/stats/prometheus" && stats.metrics.clientLatencyScale == 0.001)
         let haproxy = try ConfigLoader.load("targets:\n  router:\n    kind: haproxy\n    socket: 127.0.0.1:9999\n    backend: orders\n")
         #expect(haproxy.targets[.router]?.engine == .haproxy(socket: "127.0.0.1:9999", backend: "orders", servers: RouterSides()))
         #expect(haproxy.targets[.router]?.engine?.address == "127.0.0.1:9999")

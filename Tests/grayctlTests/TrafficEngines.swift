@@ -74,6 +74,7 @@ final class EngineProcess: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         guard waitUntilReady() else {
+            stop()
             throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "\(kind.rawValue) did not come back"])
         }
     }

@@ -40,8 +40,26 @@ public enum ConfigLoader {
                     found: config.metricsSource == .prometheus ? "no selector" : "metrics.source \(config.metricsSource.rawValue)")
             }
         }
+        try checkRouterSeries(config, top: top)
         try checkStaleHold(config, top: top)
         return config
+    }
+
+    /// Envoy's latency is in milliseconds and the other routers' in seconds: the unit is refused
+    /// for a router that is not Envoy (a gateway's 2 s would read as 2 ms). And the router's series
+    /// come from one place: Prometheus and a direct URL together are refused.
+    private static func checkRouterSeries(_ config: GrayConfig, top: Section) throws(ConfigError) {
+        let metricsNode = top["metrics"].flatMap { try? Section($0, path: "metrics", known: metricsKeys) }
+        if config.metrics.clientLatencyScale != 1, config.targets[.router]?.kind != "envoy" {
+            throw .invalidValue(
+                key: "metrics.client_latency_unit", line: metricsNode?["client_latency_unit"]?.line ?? 1,
+                expected: "seconds unless targets.router.kind is envoy (only Envoy's latency buckets are in milliseconds)", found: "\"milliseconds\"")
+        }
+        if config.targets[.router]?.metricsURL != nil, config.metricsSource == .prometheus, config.prometheus?.selectors[.router] != nil {
+            throw .invalidValue(
+                key: "targets.router.metrics", line: top["targets"]?.line ?? 1,
+                expected: "one source of the router's series: this URL or prometheus.selectors.router, not both", found: "both")
+        }
     }
 
     /// A reading is up to one interval old when the next round arrives: a stale hold shorter than
@@ -412,15 +430,19 @@ public enum ConfigLoader {
         return settings
     }
 
-    private static func metrics(_ node: Node) throws(ConfigError) -> (MetricNames, MetricsSource) {
-        let keys: [(String, WritableKeyPath<MetricNames, String>)] = [
+    private static var metricNameKeys: [(String, WritableKeyPath<MetricNames, String>)] {
+        [
             ("server_handled", \.serverHandled), ("server_latency", \.serverLatency),
             ("client_handled", \.clientHandled), ("client_latency", \.clientLatency), ("code_label", \.codeLabel),
             ("upstream_label", \.upstreamLabel), ("breaker_state", \.breakerState), ("service_label", \.serviceLabel),
         ]
-        let upstreamKeys: [(String, Version)] = [("upstream_stable", .stable), ("upstream_canary", .canary)]
-        let section = try Section(
-            node, path: "metrics", known: keys.map(\.0) + upstreamKeys.map(\.0) + ["source", "ignored_services", "client_latency_unit"])
+    }
+    private static let upstreamKeys: [(String, Version)] = [("upstream_stable", .stable), ("upstream_canary", .canary)]
+    private static var metricsKeys: [String] { metricNameKeys.map(\.0) + upstreamKeys.map(\.0) + ["source", "ignored_services", "client_latency_unit"] }
+
+    private static func metrics(_ node: Node) throws(ConfigError) -> (MetricNames, MetricsSource) {
+        let keys = metricNameKeys
+        let section = try Section(node, path: "metrics", known: metricsKeys)
         var names = MetricNames()
         var source = MetricsSource.scrape
         if let node = section["source"] {

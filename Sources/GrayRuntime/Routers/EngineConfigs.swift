@@ -30,7 +30,8 @@ public enum EngineConfigs {
     /// The `grpc_stats` filter counts each cluster's calls by gRPC status, and a stats tag makes the
     /// status a label: `envoy_cluster_grpc{envoy_cluster_name="canary",grpc_status="14"}` — with
     /// `envoy_cluster_upstream_rq_time` (milliseconds), what grayctl can read as the router's series
-    /// (``routerMetricNames``).
+    /// (``routerMetricNames``). `stats_flush_on_admin` makes each `/stats/prometheus` read current
+    /// (histograms are otherwise refreshed at the stats flush, every 5 s by default).
     public static func envoy(front: String, admin: String, stable: [String], canary: [String]) -> String {
         func address(_ text: String) -> String {
             let parts = text.split(separator: ":")
@@ -45,6 +46,7 @@ public enum EngineConfigs {
         return """
             admin:
               address: \(address(admin))
+            stats_flush_on_admin: true
             stats_config:
               stats_tags:
                 - {tag_name: grpc_status, regex: '^cluster\\.(?:[^.]+\\.)grpc\\.((\\d+))$'}
