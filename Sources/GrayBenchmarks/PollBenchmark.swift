@@ -12,13 +12,7 @@ import GrayRuntime
 /// of one core at a 1 s interval, and how many entries a round gave.
 enum PollBenchmark {
     static func run(configPath: String, rounds: Int) async {
-        guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else { Benchmarks.fail("cannot read \(configPath)") }
-        let config: GrayConfig
-        do {
-            config = try ConfigLoader.load(text)
-        } catch {
-            Benchmarks.fail("\(configPath): \(error)")
-        }
+        let config = Benchmarks.config(at: configPath)
         let prometheus = config.prometheus.map { settings in
             PrometheusSource(
                 reader: PrometheusReader(baseURL: settings.url, token: nil, timeout: 1), settings: settings, names: config.metrics)

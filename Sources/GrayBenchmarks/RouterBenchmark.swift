@@ -10,13 +10,7 @@ import GrayRuntime
 /// slowest pair in milliseconds.
 enum RouterBenchmark {
     static func run(configPath: String, writes: Int) async {
-        guard let text = try? String(contentsOfFile: configPath, encoding: .utf8) else { Benchmarks.fail("cannot read \(configPath)") }
-        let config: GrayConfig
-        do {
-            config = try ConfigLoader.load(text)
-        } catch {
-            Benchmarks.fail("\(configPath): \(error)")
-        }
+        let config = Benchmarks.config(at: configPath)
         guard let engine = config.targets[.router]?.engine else { Benchmarks.fail("\(configPath): no targets.router") }
         let router: any TrafficRouter
         do {

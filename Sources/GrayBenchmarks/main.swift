@@ -121,6 +121,16 @@ enum Benchmarks {
         return times.sorted()[times.count / 2]
     }
 
+    /// The configuration at `path`, or the benchmark stops naming what is wrong.
+    static func config(at path: String) -> GrayConfig {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { fail("cannot read \(path)") }
+        do {
+            return try ConfigLoader.load(text)
+        } catch {
+            fail("\(path): \(error)")
+        }
+    }
+
     static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data((message + "\n").utf8))
         exit(2)
