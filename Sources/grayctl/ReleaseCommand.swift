@@ -11,9 +11,12 @@ struct ReleaseCommand: AsyncParsableCommand {
         commandName: "release",
         abstract: "Drive a gray release of a live fleet: step the canary weight up, roll back when a gate trips.",
         discussion: """
-            Targets, plan and gates come from --config (see docs/gates.md; targets.router.admin is the gateway's \
-            admin URL, targets.stable/canary have admin URLs and gRPC addresses). The router token is read from \
-            --router-token-file or $GRAYCTL_ROUTER_TOKEN, never from a flag value, and never printed.
+            Targets, plan and gates come from --config (see docs/gates.md; targets.stable/canary have admin URLs \
+            and gRPC addresses, or instances, dns or prometheus_instances). targets.router.kind picks the router: \
+            gateway (admin: the gateway's admin URL), envoy (admin, runtime_prefix), haproxy (socket, backend), \
+            istio or httproute (name, namespace; kubeconfig or the pod's service account) — docs/endpoints.md. \
+            The gateway's token is read from --router-token-file or $GRAYCTL_ROUTER_TOKEN, never from a flag \
+            value; no credential is ever printed.
 
             The dashboard shows weight and plan, P99 and error ratios of stable and canary, gates, health, \
             breakers and events. Keys: p promote one step, r roll back (asks y/n), space pause/resume, \
