@@ -110,5 +110,7 @@ struct KubernetesRouteTests {
         #expect(!SplitWeights(percent: 0).canaryFirst(from: SplitWeights(percent: 100)), "100 → 0: stable up first, then canary down")
         #expect(SplitWeights(percent: 100).canaryFirst(from: SplitWeights(percent: 0)), "0 → 100: canary up first")
         #expect(!SplitWeights(percent: 0).canaryFirst(from: nil) && SplitWeights(percent: 100).canaryFirst(from: nil))
+        #expect(SplitWeights(stable: 95, canary: 5).reading(nowhere: "x") == .weight(5, generation: "stable=95 canary=5"))
+        #expect(SplitWeights(stable: 0, canary: 0).reading(nowhere: "routes nothing") == .error(.router, endpoint: "weight", message: "routes nothing"))
     }
 }

@@ -28,6 +28,13 @@ public struct SplitWeights: Equatable, Sendable {
         return share
     }
 
+    /// The router's reading of these weights: the canary's share with ``token`` as its generation,
+    /// or, when no side has weight, an error saying `nowhere` (what routes nothing).
+    public func reading(nowhere: String) -> RecordEntry {
+        guard let percent else { return .error(.router, endpoint: "weight", message: nowhere) }
+        return .weight(percent, generation: token)
+    }
+
     /// The engine's state as a version token: a write based on a reading is refused when the
     /// engine no longer shows it (engines without a version of their own).
     public var token: String {

@@ -48,11 +48,7 @@ public struct EnvoyRouter: TrafficRouter {
 
     public func read() async -> RecordEntry {
         do {
-            let weights = try await current()
-            guard let percent = weights.percent else {
-                return .error(.router, endpoint: "weight", message: "Envoy runtime \(stableKey) and \(canaryKey) are both 0: the route sends no traffic anywhere")
-            }
-            return .weight(percent, generation: weights.token)
+            return try await current().reading(nowhere: "Envoy runtime \(stableKey) and \(canaryKey) are both 0: the route sends no traffic anywhere")
         } catch {
             return .error(.router, endpoint: "weight", message: error.description)
         }

@@ -26,11 +26,7 @@ public struct HAProxyRouter: TrafficRouter {
 
     public func read() async -> RecordEntry {
         do {
-            let weights = try await current()
-            guard let percent = weights.percent else {
-                return .error(.router, endpoint: "weight", message: "HAProxy backend \(backend): both servers have weight 0 (no traffic is routed)")
-            }
-            return .weight(percent, generation: weights.token)
+            return try await current().reading(nowhere: "HAProxy backend \(backend): both servers have weight 0 (no traffic is routed)")
         } catch {
             return .error(.router, endpoint: "weight", message: error.description)
         }
