@@ -60,7 +60,7 @@ enum PollBenchmark {
     /// A saved Prometheus answer (`/api/v1/query`, as ``query(selector:)`` asks) taken apart as a round does:
     /// decoded into series, split by instance, each instance's text parsed and applied to a fleet
     /// state. `grayctl-bench prometheus-answer FILE [iterations]`: median milliseconds of each stage
-    /// (`json_parse_ms`: the generic JSON parse alone, which `decode_ms` includes).
+    /// (`json_parse_ms`: a generic JSON tree of the same answer, for comparison: the decoder builds none).
     static func answer(_ data: Data, iterations: Int) {
         let text = String(decoding: data, as: UTF8.self)
         var jsons: [Double] = []

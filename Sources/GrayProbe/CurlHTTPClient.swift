@@ -6,11 +6,12 @@ import Foundation
 /// HTTP over libcurl: HTTP/1.1 keep-alive, HTTP/2 (h2c prior knowledge or TLS), TLS and mTLS,
 /// connect and total timeouts.
 ///
-/// One client owns one curl easy handle, used by one exchange at a time on its own serial queue,
-/// so connections to its endpoint are reused between polls. For cleartext HTTP/2 every exchange
-/// uses a fresh connection: Debian 12's libcurl 7.88 fails when it reuses an h2c connection
-/// (curl#10634, fixed in 8.0). Blocking work never runs on the caller's executor.
-public final class CurlHTTPClient: @unchecked Sendable {
+/// Exchanges (``send(_:)``) run on the process's ``CurlTransferLoop``: many at once on one thread,
+/// keep-alive connections shared by every client of the same server. For cleartext HTTP/2 every
+/// exchange uses a fresh connection: Debian 12's libcurl 7.88 fails when it reuses an h2c
+/// connection (curl#10634, fixed in 8.0). A long-lived ``stream(_:onData:shouldStop:)`` has an
+/// easy handle and a thread of its own. Blocking work never runs on the caller's executor.
+public final class CurlHTTPClient: Sendable {
     /// Which HTTP version to speak.
     public enum HTTPVersion: Sendable {
         /// HTTP/1.1 (admin and metrics endpoints).
@@ -19,30 +20,28 @@ public final class CurlHTTPClient: @unchecked Sendable {
         case http2
     }
 
-    private let queue: DispatchQueue
-    private let handle: UnsafeMutableRawPointer
-    private let httpVersion: HTTPVersion
-    private let tls: ProbeTLS
-
-    /// Creates a client speaking `version`, with `tls` files for `https://` URLs.
-    public init(version: HTTPVersion = .http1, tls: ProbeTLS = ProbeTLS(), label: String = "grayctl.curl") {
-        CurlGlobal.initialize()
-        self.httpVersion = version
-        self.tls = tls
-        self.queue = DispatchQueue(label: label)
-        self.handle = UnsafeMutableRawPointer(curl_easy_init()!)
+    /// What every exchange of one client is sent with.
+    struct Setup: Sendable {
+        let httpVersion: HTTPVersion
+        let tls: ProbeTLS
     }
 
-    deinit {
-        curl_easy_cleanup(handle)
+    private let setup: Setup
+    private let label: String
+
+    /// Creates a client speaking `version`, with `tls` files for `https://` URLs; `label` names
+    /// the thread of its streams.
+    public init(version: HTTPVersion = .http1, tls: ProbeTLS = ProbeTLS(), label: String = "grayctl.curl") {
+        CurlGlobal.initialize()
+        self.setup = Setup(httpVersion: version, tls: tls)
+        self.label = label
     }
 
     /// Sends `request` and returns the answer, whatever its HTTP status; transport failures throw.
     public func send(_ request: HTTPRequest) async throws(ProbeError) -> HTTPResponse {
+        let setup = setup
         let result: Result<HTTPResponse, ProbeError> = await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: self.perform(request))
-            }
+            CurlTransferLoop.shared.submit(.init(request: request, setup: setup) { continuation.resume(returning: $0) })
         }
         return try result.get()
     }
@@ -54,50 +53,56 @@ public final class CurlHTTPClient: @unchecked Sendable {
     public func stream(
         _ request: HTTPRequest, onData: @escaping @Sendable (UnsafeRawBufferPointer) -> Bool, shouldStop: @escaping @Sendable () -> Bool
     ) async throws(ProbeError) -> HTTPResponse {
+        let setup = setup
         let result: Result<HTTPResponse, ProbeError> = await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: self.perform(request, onData: onData, shouldStop: shouldStop))
+            DispatchQueue(label: label).async {
+                guard let handle = curl_easy_init() else {
+                    continuation.resume(returning: .failure(.transport(url: request.url, code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "no curl handle")))
+                    return
+                }
+                defer { curl_easy_cleanup(handle) }
+                let sink = ResponseSink()
+                sink.onData = onData
+                sink.shouldStop = shouldStop
+                let headerList = Self.configure(handle, for: request, setup: setup, sink: Unmanaged.passUnretained(sink).toOpaque())
+                defer { curl_slist_free_all(headerList) }
+                let code = withExtendedLifetime(sink) { curl_easy_perform(handle) }
+                continuation.resume(returning: Self.outcome(of: handle, code: code, sink: sink, url: request.url))
             }
         }
         return try result.get()
     }
 
-    /// Runs one exchange on the calling thread (the client's queue).
-    private func perform(
-        _ request: HTTPRequest, onData: ((UnsafeRawBufferPointer) -> Bool)? = nil, shouldStop: (() -> Bool)? = nil
-    ) -> Result<HTTPResponse, ProbeError> {
-        curl_easy_reset(handle)
-        let sink = ResponseSink()
-        sink.onData = onData
-        sink.shouldStop = shouldStop
-        let sinkPointer = Unmanaged.passRetained(sink)
-        defer { sinkPointer.release() }
+    /// Sets every option of `request` on the fresh or reset easy `handle`, its answer collected by
+    /// the ``ResponseSink`` at `sink` (kept alive by the caller until the exchange ends). Returns
+    /// the header list to free after it.
+    static func configure(
+        _ handle: UnsafeMutableRawPointer, for request: HTTPRequest, setup: Setup, sink: UnsafeMutableRawPointer
+    ) -> UnsafeMutablePointer<curl_slist>? {
         var headerList: UnsafeMutablePointer<curl_slist>?
         for (name, value) in request.headers {
             headerList = curl_slist_append(headerList, "\(name): \(value)")
         }
-        defer { curl_slist_free_all(headerList) }
-
         grayctl_easy_setopt_string(handle, CURLOPT_URL, request.url)
         grayctl_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         grayctl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout * 1000))
         if request.timeout > 0 { grayctl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000)) }
         grayctl_easy_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION, curlWrite)
-        grayctl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer.toOpaque())
+        grayctl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, sink)
         grayctl_easy_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION, curlHeader)
-        grayctl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer.toOpaque())
+        grayctl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, sink)
         grayctl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         let cleartext = request.url.hasPrefix("http://")
-        switch httpVersion {
+        switch setup.httpVersion {
         case .http1:
             grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
         case .http2:
             grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, cleartext ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2TLS)
             if cleartext { grayctl_easy_setopt_long(handle, CURLOPT_FORBID_REUSE, 1) }
         }
-        if let ca = tls.caFile { grayctl_easy_setopt_string(handle, CURLOPT_CAINFO, ca) }
-        if let cert = tls.certFile { grayctl_easy_setopt_string(handle, CURLOPT_SSLCERT, cert) }
-        if let key = tls.keyFile { grayctl_easy_setopt_string(handle, CURLOPT_SSLKEY, key) }
+        if let ca = setup.tls.caFile { grayctl_easy_setopt_string(handle, CURLOPT_CAINFO, ca) }
+        if let cert = setup.tls.certFile { grayctl_easy_setopt_string(handle, CURLOPT_SSLCERT, cert) }
+        if let key = setup.tls.keyFile { grayctl_easy_setopt_string(handle, CURLOPT_SSLKEY, key) }
         if request.method != "GET" { grayctl_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method) }
         if let body = request.body {
             grayctl_easy_setopt_long(handle, CURLOPT_POST, 1)
@@ -106,17 +111,21 @@ public final class CurlHTTPClient: @unchecked Sendable {
                 _ = grayctl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             }
         }
-        if shouldStop != nil {
+        if Unmanaged<ResponseSink>.fromOpaque(sink).takeUnretainedValue().shouldStop != nil {
             grayctl_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
             grayctl_easy_setopt_xferinfo_callback(handle, curlProgress)
-            grayctl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, sinkPointer.toOpaque())
+            grayctl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, sink)
         }
-        let code = curl_easy_perform(handle)
+        return headerList
+    }
+
+    /// The answer `handle` collected in `sink`, or the transport failure `code` names.
+    static func outcome(of handle: UnsafeMutableRawPointer, code: CURLcode, sink: ResponseSink, url: String) -> Result<HTTPResponse, ProbeError> {
         var total = 0.0
         grayctl_easy_getinfo_double(handle, CURLINFO_TOTAL_TIME, &total)
         guard code == CURLE_OK || sink.stoppedByCaller else {
             let message = String(cString: curl_easy_strerror(code))
-            return .failure(.transport(url: request.url, code: Int(code.rawValue), message: message))
+            return .failure(.transport(url: url, code: Int(code.rawValue), message: message))
         }
         var status = 0
         grayctl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -135,15 +144,21 @@ final class ResponseSink {
     /// True once the caller stopped the transfer (curl then reports an abort, which is no error).
     var stoppedByCaller = false
 
-    func header(line: String) {
-        if line.hasPrefix("HTTP/") {
+    /// Takes one header line as curl hands it (status line, `name: value`, or the blank end),
+    /// the name lower-cased, the value without surrounding blanks.
+    func header(line: UnsafeRawBufferPointer) {
+        if line.starts(with: "HTTP/".utf8) {
             headers.removeAll()
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-        headers.append((name, value))
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = String(decoding: line[..<colon].lazy.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let isBlank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+        var first = colon + 1
+        var end = line.endIndex
+        while first < end, isBlank(line[first]) { first += 1 }
+        while end > first, isBlank(line[end - 1]) { end -= 1 }
+        headers.append((name, String(decoding: line[first..<end], as: UTF8.self)))
     }
 }
 
@@ -173,8 +188,7 @@ private let curlProgress: @convention(c) (UnsafeMutableRawPointer?, curl_off_t, 
 private let curlHeader: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = { data, size, count, user in
     guard let data, let user else { return 0 }
     let sink = Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue()
-    let line = String(decoding: UnsafeRawBufferPointer(start: data, count: size * count), as: UTF8.self)
-    sink.header(line: line)
+    sink.header(line: UnsafeRawBufferPointer(start: data, count: size * count))
     return size * count
 }
 

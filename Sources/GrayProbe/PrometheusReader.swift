@@ -120,21 +120,24 @@ public struct PrometheusReader: Sendable {
 
     /// The series of an instant query's answer (`text`, answered with HTTP `status` to `url`) as
     /// ``query(selector:names:)`` asks it — each with its instance's age — or Prometheus's own error.
+    /// The answer is read member by member, no JSON tree built (it can be megabytes a round).
     public static func decode(_ text: String, status: Int, url: String) throws(ProbeError) -> [Series] {
-        guard let document = try? JSONParser.parse(text) else {
+        let answer: VectorAnswer
+        do {
+            answer = try JSONParser.read(text) { parser throws(JSONError) in try VectorAnswer(&parser) }
+        } catch {
             throw status == 200
-                ? .badResponse(url: url, reason: "not a Prometheus API answer (not JSON)")
+                ? .badResponse(url: url, reason: "not a Prometheus API answer (\(error))")
                 : .httpStatus(url: url, status: status, body: text)
         }
-        guard document["status"]?.string == "success" else {
-            let kind = document["errorType"]?.string ?? "error"
-            throw .badResponse(url: url, reason: "Prometheus \(kind) (HTTP \(status)): \(document["error"]?.string ?? text)")
+        guard answer.status == "success" else {
+            throw .badResponse(url: url, reason: "Prometheus \(answer.errorType ?? "error") (HTTP \(status)): \(answer.error ?? text)")
         }
-        guard let result = document["data"]?["result"]?.array, document["data"]?["resultType"]?.string == "vector" else {
+        guard answer.resultType == "vector" else {
             throw .badResponse(url: url, reason: "expected a vector result from an instant query")
         }
         var series: [Series] = []
-        series.reserveCapacity(result.count)
+        series.reserveCapacity(answer.result.count)
         var oldest: [String: Int64] = [:]
         var evaluatedAt: Int64?
         // Names repeat across series: each distinct one is checked once.
@@ -145,36 +148,33 @@ public struct PrometheusReader: Sendable {
             names.insert(text)
             return true
         }
-        for item in result {
-            guard let labels = item["metric"]?.object, let pair = item["value"]?.array, pair.count == 2,
-                let seconds = pair[0].number, seconds.isFinite, abs(seconds) < 1e12,
-                let value = pair[1].string, let number = Double(value)
-            else {
+        for item in answer.result {
+            guard let seconds = item.seconds, seconds.isFinite, abs(seconds) < 1e12, let value = item.value, let number = Double(value) else {
                 throw .badResponse(url: url, reason: "a series without a valid sample time or value")
             }
             evaluatedAt = evaluatedAt ?? Int64((seconds * 1000).rounded())
-            if labels[oldestSampleLabel] != nil {
+            if item.label(oldestSampleLabel) != nil {
                 guard number.isFinite, abs(number) < 1e12 else {
                     throw .badResponse(url: url, reason: "an oldest sample time that is not a time")
                 }
-                oldest[labels["instance"]?.string ?? ""] = Int64((number * 1000).rounded())
+                oldest[item.label("instance") ?? ""] = Int64((number * 1000).rounded())
                 continue
             }
-            guard let name = labels["__name__"]?.string, isKnownName(name) else {
+            guard let name = item.label("__name__"), isKnownName(name) else {
                 throw .badResponse(url: url, reason: "a series without a valid name")
             }
             var line = name + "{"
             var first = true
-            for (label, text) in labels.sorted(by: { $0.key < $1.key }) where label != "__name__" {
-                guard isKnownName(label), let text = text.string else {
-                    throw .badResponse(url: url, reason: "series \(name): label \(label) is not a name with a string value")
+            for (label, text) in item.labels.sorted(by: { $0.0 < $1.0 }) where label != "__name__" {
+                guard isKnownName(label) else {
+                    throw .badResponse(url: url, reason: "series \(name): label \(label) is not a name")
                 }
                 if !first { line += "," }
                 first = false
                 line += label + "=\"" + escaped(text) + "\""
             }
             line += "} " + value + "\n"
-            series.append(Series(line: line, instance: labels["instance"]?.string, isDown: name == "up" && number == 0))
+            series.append(Series(line: line, instance: item.label("instance"), isDown: name == "up" && number == 0))
         }
         return try series.map { item throws(ProbeError) in
             guard let sampled = oldest[item.instance ?? ""], let evaluatedAt else {

@@ -84,6 +84,39 @@ struct JSONTests {
         #expect(JSONWriter.write(value) == #"{"a":[1,-2500,true,false,null],"s":"q\"\\/\n\té😀"}"#)
     }
 
+    @Test("a reader pulls members and elements itself, in the text's order, leaving what it does not want")
+    func pull() throws {
+        var seen: [String] = []
+        let total = try JSONParser.read(#" {"skip":{"x":[1,{}]},"n":[1,2.5],"s":"v"} "#) { parser throws(JSONError) -> Double in
+            var sum = 0.0
+            try parser.readObject { key, parser throws(JSONError) in
+                seen.append(key)
+                switch key {
+                case "n": try parser.readArray { parser throws(JSONError) in sum += try parser.readNumber() }
+                case "s": seen.append(try parser.readString())
+                default: _ = try parser.readValue()
+                }
+            }
+            return sum
+        }
+        #expect(total == 3.5)
+        #expect(seen == ["skip", "n", "s", "v"])
+    }
+
+    @Test("a pulled value of another type, or text after the value, is an error at its place")
+    func pullErrors() {
+        #expect(throws: JSONError(expected: "a string", found: "'7'", position: TextPosition(line: 1, column: 6))) {
+            try JSONParser.read(#"{"a":7}"#) { parser throws(JSONError) in
+                try parser.readObject { _, parser throws(JSONError) in _ = try parser.readString() }
+            }
+        }
+        #expect(throws: JSONError(expected: "end of input", found: "'2'", position: TextPosition(line: 1, column: 5))) {
+            try JSONParser.read("[1] 2") { parser throws(JSONError) in
+                try parser.readArray { parser throws(JSONError) in _ = try parser.readNumber() }
+            }
+        }
+    }
+
     @Test("errors name line and column", arguments: [
         ("{\"a\":}", "line 1, column 6: expected a JSON value, found '}'"),
         ("[1,\n2,", "line 2, column 3: expected a JSON value, found end of input"),

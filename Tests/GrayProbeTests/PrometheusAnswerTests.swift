@@ -38,6 +38,26 @@ struct PrometheusAnswerTests {
         #expect(series.map(\.ageMilliseconds) == [500, 11_500])
     }
 
+    @Test("members in any order; members Prometheus may add (warnings, infos, stats) are left alone")
+    func membersInAnyOrder() throws {
+        let answer = #"{"data":{"result":["# + Self.series() + "," + Self.oldest()
+            + #"],"stats":{"timings":{"evalTotalTime":0.1}},"resultType":"vector"},"warnings":["w"],"infos":[],"status":"success"}"#
+        let series = try PrometheusReader.decode(answer, status: 200, url: "u")
+        #expect(series.map(\.instance) == ["a:1"])
+        #expect(series.map(\.ageMilliseconds) == [1250])
+    }
+
+    @Test("a cut or foreign answer is an error saying where it stopped making sense")
+    func truncated() {
+        let whole = Self.vector(Self.series() + "," + Self.oldest())
+        #expect(throws: ProbeError.badResponse(url: "u", reason: "not a Prometheus API answer (line 1, column 101: expected '\"' to close the string, found end of input)")) {
+            try PrometheusReader.decode(String(whole.prefix(100)), status: 200, url: "u")
+        }
+        #expect(throws: ProbeError.badResponse(url: "u", reason: "not a Prometheus API answer (line 1, column 11: expected a string, found '1')")) {
+            try PrometheusReader.decode(#"{"status":1}"#, status: 200, url: "u")
+        }
+    }
+
     @Test("hostile or foreign answers are errors, never exposition lines", arguments: [
         #"{"metric":{"__name__":"bad name\n x 1"},"value":[1,"1"]}"#,
         #"{"metric":{"__name__":"m","bad key":"v"},"value":[1,"1"]}"#,

@@ -2,6 +2,9 @@
 ///
 /// Written for the recording format: one object a line, where most of the bytes are one long
 /// string (a metrics exposition), so strings without escapes are sliced, not copied byte by byte.
+/// Large answers of a known shape (a Prometheus vector) are read without building a tree: through
+/// ``read(_:_:)``, a reader pulls each object's members and each array's elements itself
+/// (``readObject(_:)``, ``readArray(_:)``) and takes the values it wants.
 public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
@@ -13,23 +16,108 @@ public struct JSONParser {
 
     /// Parses one JSON value that must fill `text` (surrounding whitespace allowed).
     public static func parse(_ text: String) throws(JSONError) -> JSONValue {
-        var text = text
-        let outcome = text.withUTF8 { bytes in
-            Result { () throws(JSONError) in try parse(bytes: bytes) }
-        }
-        return try outcome.get()
+        try read(text) { parser throws(JSONError) in try parser.parseValue() }
     }
 
     /// Parses one JSON value that must fill `bytes`.
     public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> JSONValue {
+        try read(bytes: bytes) { parser throws(JSONError) in try parser.parseValue() }
+    }
+
+    /// Runs `body` over a parser of `text`; `body` must read exactly one value, which must fill
+    /// `text` (surrounding whitespace allowed).
+    public static func read<Value>(_ text: String, _ body: (inout JSONParser) throws(JSONError) -> Value) throws(JSONError) -> Value {
+        var text = text
+        let outcome = text.withUTF8 { bytes in
+            Result { () throws(JSONError) -> Value in try read(bytes: bytes, body) }
+        }
+        return try outcome.get()
+    }
+
+    private static func read<Value>(
+        bytes: UnsafeBufferPointer<UInt8>, _ body: (inout JSONParser) throws(JSONError) -> Value
+    ) throws(JSONError) -> Value {
         var parser = JSONParser(bytes)
         parser.skipWhitespace()
-        let value = try parser.parseValue()
+        let value = try body(&parser)
         parser.skipWhitespace()
-        guard parser.position == bytes.count else {
-            throw parser.error("end of input")
-        }
+        guard parser.position == bytes.count else { throw parser.error("end of input") }
         return value
+    }
+
+    /// Reads an object, handing each member's name to `member`, which must read its value.
+    public mutating func readObject(_ member: (String, inout JSONParser) throws(JSONError) -> Void) throws(JSONError) {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { throw error("'{'") }
+        depth += 1
+        guard depth <= 64 else { throw error("nesting at most 64 deep") }
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
+            position += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("a member name in quotes") }
+            let key = try parseString()
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"), "':' after a member name")
+            skipWhitespace()
+            try member(key, &self)
+            skipWhitespace()
+            guard position < bytes.count else { throw error("',' or '}'") }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            try expect(UInt8(ascii: "}"), "',' or '}'")
+            depth -= 1
+            return
+        }
+    }
+
+    /// Reads an array, calling `element` for each element, which it must read.
+    public mutating func readArray(_ element: (inout JSONParser) throws(JSONError) -> Void) throws(JSONError) {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { throw error("'['") }
+        depth += 1
+        guard depth <= 64 else { throw error("nesting at most 64 deep") }
+        position += 1
+        skipWhitespace()
+        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
+            position += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try element(&self)
+            skipWhitespace()
+            guard position < bytes.count else { throw error("',' or ']'") }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                continue
+            }
+            try expect(UInt8(ascii: "]"), "',' or ']'")
+            depth -= 1
+            return
+        }
+    }
+
+    /// Reads a string.
+    public mutating func readString() throws(JSONError) -> String {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("a string") }
+        return try parseString()
+    }
+
+    /// Reads a number.
+    public mutating func readNumber() throws(JSONError) -> Double {
+        try parseNumber()
+    }
+
+    /// Reads any value as a tree.
+    public mutating func readValue() throws(JSONError) -> JSONValue {
+        try parseValue()
     }
 
     private mutating func parseValue() throws(JSONError) -> JSONValue {
@@ -46,60 +134,15 @@ public struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONError) -> JSONValue {
-        depth += 1
-        guard depth <= 64 else { throw error("nesting at most 64 deep") }
-        position += 1
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("a member name in quotes") }
-            let key = try parseString()
-            skipWhitespace()
-            try expect(UInt8(ascii: ":"), "':' after a member name")
-            skipWhitespace()
-            members[key] = try parseValue()
-            skipWhitespace()
-            guard position < bytes.count else { throw error("',' or '}'") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            try expect(UInt8(ascii: "}"), "',' or '}'")
-            depth -= 1
-            return .object(members)
-        }
+        try readObject { key, parser throws(JSONError) in members[key] = try parser.parseValue() }
+        return .object(members)
     }
 
     private mutating func parseArray() throws(JSONError) -> JSONValue {
-        depth += 1
-        guard depth <= 64 else { throw error("nesting at most 64 deep") }
-        position += 1
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
-            skipWhitespace()
-            elements.append(try parseValue())
-            skipWhitespace()
-            guard position < bytes.count else { throw error("',' or ']'") }
-            if bytes[position] == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            try expect(UInt8(ascii: "]"), "',' or ']'")
-            depth -= 1
-            return .array(elements)
-        }
+        try readArray { parser throws(JSONError) in elements.append(try parser.parseValue()) }
+        return .array(elements)
     }
 
     private mutating func parseString() throws(JSONError) -> String {
