@@ -75,10 +75,13 @@ def main():
                         time.sleep(0.2)
                 time.sleep(6)  # a few scrapes of every target
                 answer = os.path.join(folder, "answer.json")
-                query = urllib.parse.quote(subprocess.run([BENCH, "prometheus-query", '{job="orders-v2"}'], capture_output=True,
-                                                          text=True, check=True).stdout.strip())
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/query?query={query}", timeout=10) as reply, open(answer, "wb") as handle:
-                    handle.write(reply.read())
+                queries = subprocess.run([BENCH, "prometheus-query", '{job="orders-v2"}'], capture_output=True, text=True,
+                                         check=True).stdout.strip().split("\n")
+                with open(answer, "wb") as handle:
+                    for query in queries:  # the series, then their ages: one answer a line
+                        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/query?query={urllib.parse.quote(query)}",
+                                                    timeout=10) as reply:
+                            handle.write(reply.read().strip() + b"\n")
                 result = subprocess.run([BENCH, "prometheus-answer", answer, "9"], capture_output=True, text=True, timeout=600)
                 print(result.stdout.strip() or result.stderr.strip(), flush=True)
                 # Only the selectors: Prometheus's instance labels are the instances, so the round is

@@ -52,17 +52,20 @@ enum PollBenchmark {
         print(#"{"benchmark":"poll","source":"\#(config.metricsSource.rawValue)","instances":\#(instances),"entries_per_round":\#(entries),"failed_entries":\#(failures),"rounds":\#(rounds),"poll_ms":\#(Format.fixed(median(polls) * 1000, 1)),"judge_ms":\#(Format.fixed(median(judges) * 1000, 2)),"cpu_ms_per_round":\#(Format.fixed(cpu * 1000, 1)),"cpu_share_at_1s":"\#(Format.fixed(cpu * 100, 1))%"}"#)
     }
 
-    /// The instant query a round sends for a version's `selector` (default metric names).
-    static func query(selector: String) -> String {
-        PrometheusReader.query(selector: selector, names: PrometheusSource.versionFamilies(MetricNames()))
+    /// The two instant queries a round sends for a version's `selector` (default metric names), one a line.
+    static func queries(selector: String) -> String {
+        let queries = PrometheusReader.queries(selector: selector, names: PrometheusSource.versionFamilies(MetricNames()))
+        return queries.values + "\n" + queries.ages
     }
 
-    /// A saved Prometheus answer (`/api/v1/query`, as ``query(selector:)`` asks) taken apart as a round does:
+    /// A saved pair of Prometheus answers (`/api/v1/query`, as ``queries(selector:)`` asks, one a line) taken apart as a round does:
     /// decoded into series, split by instance, each instance's text parsed and applied to a fleet
     /// state. `grayctl-bench prometheus-answer FILE [iterations]`: median milliseconds of each stage
     /// (`json_parse_ms`: a generic JSON tree of the same answer, for comparison: the decoder builds none).
     static func answer(_ data: Data, iterations: Int) {
-        let text = String(decoding: data, as: UTF8.self)
+        let answers = String(decoding: data, as: UTF8.self).split(separator: "\n").map { (text: String($0), status: 200) }
+        guard answers.count == 2 else { Benchmarks.fail("expected two answers, one a line") }
+        let text = answers[0].text
         var jsons: [Double] = []
         var decodes: [Double] = []
         var parses: [Double] = []
@@ -77,7 +80,7 @@ enum PollBenchmark {
         }
         for iteration in 0..<max(1, iterations) {
             let start = clock.now
-            guard let decoded = try? PrometheusReader.decode(text, status: 200, url: "bench") else { Benchmarks.fail("not a Prometheus answer") }
+            guard let decoded = try? PrometheusReader.decode(answers, url: "bench") else { Benchmarks.fail("not a Prometheus answer") }
             let decodedAt = clock.now
             var bodies: [String: String] = [:]
             for item in decoded { bodies[item.instance ?? "", default: ""] += item.line }

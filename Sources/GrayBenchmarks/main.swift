@@ -9,10 +9,11 @@ import GrayRuntime
 ///     grayctl-bench replay FILE [iterations]   recording read + replay: seconds (median run)
 ///     grayctl-bench render FILE [iterations]   one dashboard frame at 200×60 (state → cells → diff), the
 ///                                              model built by replaying FILE: milliseconds (median frame)
-///     grayctl-bench prometheus-answer FILE [n]  a saved Prometheus answer decoded, split, parsed and
-///                                              applied: milliseconds of each stage (median run)
-///     grayctl-bench prometheus-query SELECTOR  prints the query a round sends for a version's selector
-///                                              (default metric names), to save its answer for the above
+///     grayctl-bench prometheus-answer FILE [n]  a saved pair of Prometheus answers (one a line) decoded,
+///                                              split, parsed and applied: milliseconds of each stage
+///     grayctl-bench prometheus-query SELECTOR  prints the two queries a round sends for a version's
+///                                              selector (default metric names, one a line), to save
+///                                              their answers for the above
 ///     grayctl-bench engine-config KIND FRONT ADMIN STABLE CANARY  prints the envoy or haproxy
 ///                                              configuration grayctl demo runs (EngineConfigs)
 ///     grayctl-bench router CONFIG [n]          decision → weight confirmed by read-back at CONFIG's
@@ -25,7 +26,7 @@ enum Benchmarks {
     static func main() {
         let arguments = CommandLine.arguments
         if arguments.count == 3, arguments[1] == "prometheus-query" {
-            print(PollBenchmark.query(selector: arguments[2]))
+            print(PollBenchmark.queries(selector: arguments[2]))
             return
         }
         if arguments.count == 7, arguments[1] == "engine-config" {

@@ -5,14 +5,16 @@ public import GrayCore
 /// HTTP API and rebuilt as exposition text with the age of each instance's samples, so the core reads them
 /// exactly as a scrape (same per-series reset-aware counting) and a recording replays them.
 ///
-/// Contract: one instant query per read — an instant vector selector of the families
-/// (`{__name__=~"a|b",SELECTOR}`, never `rate()` or `increase()`, which extrapolate to
-/// non-integers), and beside it, per `instance`, the oldest sample time of those series
-/// (`min by (instance)` of each family's `timestamp()`, tagged with the label
-/// `grayctl_oldest_sample`), since an instant vector carries the evaluation time, not the
-/// sample's. The series are split by their `instance` label, one entry per instance, whose `age` is
-/// how old its oldest series' newest sample was at the evaluation time (both Prometheus's clock):
-/// the core judges freshness by it. An instance whose `up` series (asked for beside the families) is 0 is an
+/// Contract: two instant queries per read, sent at once — an instant vector selector of the
+/// families (`{__name__=~"a|b",SELECTOR}`, never `rate()` or `increase()`, which extrapolate to
+/// non-integers), and, per `instance` and family, the oldest sample time of those series
+/// (`min by (instance)` of the family's `timestamp()`, tagged with the labels
+/// `grayctl_oldest_sample` and `grayctl_family`), since an instant vector carries the evaluation
+/// time, not the sample's. (Joined into one query with `or`, Prometheus spends several times
+/// longer matching 5,000 series' label sets than evaluating both.) The series are split by their
+/// `instance` label, one entry per instance, whose `age` is how old its oldest series' newest
+/// sample was at the second query's evaluation time (both Prometheus's clock): the core judges
+/// freshness by it. An instance whose `up` series (asked for beside the families) is 0 is an
 /// `error` of that instance. No series at all, more than `maxSeries`, a failed query or an answer
 /// that is not Prometheus's (or carries names or values that are not Prometheus's) is an `error`
 /// entry, with Prometheus's own message where it gave one. The bearer token is sent as
@@ -34,19 +36,21 @@ public struct PrometheusReader: Sendable {
         self.timeout = timeout
     }
 
-    /// The instant query of the series named `names` that `selector` selects, with each
-    /// instance's oldest sample time beside them. (`timestamp()` drops the names, so each family is
-    /// timed on its own and tagged before the families are joined: two families' series may have
-    /// the same labels otherwise.)
-    public static func query(selector: String, names: [String]) -> String {
+    /// The two instant queries of a read: the series named `names` that `selector` selects, and
+    /// each instance's oldest sample time of each of those families. (`timestamp()` drops the names,
+    /// so each family is timed on its own and its per-instance minimum tagged before they are
+    /// joined: the minima of two families have the same labels otherwise.)
+    public static func queries(selector: String, names: [String]) -> (values: String, ages: String) {
         let inner = selector.trimmingCharacters(in: .whitespaces).dropFirst().dropLast()
         func vector(_ name: String) -> String { "{" + ([name] + (inner.isEmpty ? [] : [String(inner)])).joined(separator: ",") + "}" }
         func tagged(_ expression: String, _ label: String, _ value: String) -> String {
             "label_replace(\(expression), \"\(label)\", \"\(value)\", \"\", \"\")"
         }
         let values = vector("__name__=~\"\(names.joined(separator: "|"))\"")
-        let times = names.map { tagged("timestamp(\(vector("__name__=\"\($0)\"")))", "grayctl_family", $0) }.joined(separator: " or ")
-        return values + " or " + tagged("min by (instance) (\(times))", oldestSampleLabel, "1")
+        let ages = names.map { name in
+            tagged(tagged("min by (instance) (timestamp(\(vector("__name__=\"\(name)\""))))", "grayctl_family", name), oldestSampleLabel, "1")
+        }.joined(separator: " or ")
+        return (values, ages)
     }
 
     /// The series named `names` that `selector` (`{job="orders",version="v2"}`) selects, one
@@ -58,13 +62,12 @@ public struct PrometheusReader: Sendable {
         _ whole: Subject, selector: String, names: [String], maxSeries: Int, oneInstance: Bool,
         subjectOf: (String?) -> Subject
     ) async -> [RecordEntry] {
-        let url = baseURL + "/api/v1/query?query=" + Self.percentEncoded(Self.query(selector: selector, names: names))
-        var headers: [(String, String)] = []
-        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        let queries = Self.queries(selector: selector, names: names)
         let shown = baseURL + "/api/v1/query " + selector
         do {
-            let response = try await http.send(HTTPRequest(url: url, headers: headers, connectTimeout: timeout, timeout: timeout))
-            let series = try Self.decode(response.text, status: response.status, url: shown)
+            async let valuesAnswer = answer(queries.values)
+            async let agesAnswer = answer(queries.ages)
+            let series = try Self.decode([try await valuesAnswer.get(), try await agesAnswer.get()], url: shown)
             guard !series.isEmpty else {
                 return [.error(
                     whole, endpoint: "metrics",
@@ -105,6 +108,19 @@ public struct PrometheusReader: Sendable {
         }
     }
 
+    /// Prometheus's answer to the instant `query`: its text and HTTP status, or why none came.
+    private func answer(_ query: String) async -> Result<(text: String, status: Int), ProbeError> {
+        var headers: [(String, String)] = []
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        let url = baseURL + "/api/v1/query?query=" + Self.percentEncoded(query)
+        do {
+            let response = try await http.send(HTTPRequest(url: url, headers: headers, connectTimeout: timeout, timeout: timeout))
+            return .success((response.text, response.status))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// One series of an answer: its exposition line (its value at the query).
     public struct Series: Sendable {
         /// The exposition line, newline included.
@@ -118,10 +134,33 @@ public struct PrometheusReader: Sendable {
         public var ageMilliseconds: Int64 = 0
     }
 
-    /// The series of an instant query's answer (`text`, answered with HTTP `status` to `url`) as
-    /// ``query(selector:names:)`` asks it — each with its instance's age — or Prometheus's own error.
-    /// The answer is read member by member, no JSON tree built (it can be megabytes a round).
-    public static func decode(_ text: String, status: Int, url: String) throws(ProbeError) -> [Series] {
+    /// The series of the answers to the instant queries of a read (each `text` answered with HTTP
+    /// `status` to `url`), as ``queries(selector:names:)`` asks them — each series with its
+    /// instance's age — or Prometheus's own error. Each answer is read member by member, no JSON
+    /// tree built (one can be megabytes a round).
+    public static func decode(_ answers: [(text: String, status: Int)], url: String) throws(ProbeError) -> [Series] {
+        var series: [Series] = []
+        // Per instance: the oldest sample time among its families, and when that was asked.
+        var oldest: [String: (sampled: Int64, evaluated: Int64)] = [:]
+        // Names repeat across series: each distinct one is checked once.
+        var names: Set<String> = []
+        for (text, status) in answers {
+            try decode(text, status: status, url: url, into: &series, oldest: &oldest, names: &names)
+        }
+        return try series.map { item throws(ProbeError) in
+            guard let times = oldest[item.instance ?? ""] else {
+                throw .badResponse(url: url, reason: "instance \(item.instance ?? "(none)") came without its oldest sample time")
+            }
+            var item = item
+            item.ageMilliseconds = max(0, times.evaluated - times.sampled)
+            return item
+        }
+    }
+
+    private static func decode(
+        _ text: String, status: Int, url: String, into series: inout [Series], oldest: inout [String: (sampled: Int64, evaluated: Int64)],
+        names: inout Set<String>
+    ) throws(ProbeError) {
         let answer: VectorAnswer
         do {
             answer = try JSONParser.read(text) { parser throws(JSONError) in try VectorAnswer(&parser) }
@@ -136,12 +175,7 @@ public struct PrometheusReader: Sendable {
         guard answer.resultType == "vector" else {
             throw .badResponse(url: url, reason: "expected a vector result from an instant query")
         }
-        var series: [Series] = []
-        series.reserveCapacity(answer.result.count)
-        var oldest: [String: Int64] = [:]
-        var evaluatedAt: Int64?
-        // Names repeat across series: each distinct one is checked once.
-        var names: Set<String> = []
+        series.reserveCapacity(series.count + answer.result.count)
         func isKnownName(_ text: String) -> Bool {
             if names.contains(text) { return true }
             guard isName(text) else { return false }
@@ -152,12 +186,14 @@ public struct PrometheusReader: Sendable {
             guard let seconds = item.seconds, seconds.isFinite, abs(seconds) < 1e12, let value = item.value, let number = Double(value) else {
                 throw .badResponse(url: url, reason: "a series without a valid sample time or value")
             }
-            evaluatedAt = evaluatedAt ?? Int64((seconds * 1000).rounded())
             if item.label(oldestSampleLabel) != nil {
                 guard number.isFinite, abs(number) < 1e12 else {
                     throw .badResponse(url: url, reason: "an oldest sample time that is not a time")
                 }
-                oldest[item.label("instance") ?? ""] = Int64((number * 1000).rounded())
+                let times = (sampled: Int64((number * 1000).rounded()), evaluated: Int64((seconds * 1000).rounded()))
+                let instance = item.label("instance") ?? ""
+                if let known = oldest[instance], known.sampled <= times.sampled { continue }
+                oldest[instance] = times
                 continue
             }
             guard let name = item.label("__name__"), isKnownName(name) else {
@@ -175,14 +211,6 @@ public struct PrometheusReader: Sendable {
             }
             line += "} " + value + "\n"
             series.append(Series(line: line, instance: item.label("instance"), isDown: name == "up" && number == 0))
-        }
-        return try series.map { item throws(ProbeError) in
-            guard let sampled = oldest[item.instance ?? ""], let evaluatedAt else {
-                throw .badResponse(url: url, reason: "instance \(item.instance ?? "(none)") came without its oldest sample time")
-            }
-            var item = item
-            item.ageMilliseconds = max(0, evaluatedAt - sampled)
-            return item
         }
     }
 

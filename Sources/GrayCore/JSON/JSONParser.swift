@@ -148,11 +148,14 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONError) -> String {
         position += 1
         let start = position
+        var ascii = true
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<position])
                 position += 1
+                // ASCII needs no validation (most strings of an answer are names and numbers).
+                if ascii { return String(decoding: slice, as: UTF8.self) }
                 guard let text = String(validating: slice, as: UTF8.self) else {
                     throw JSONError(expected: "valid UTF-8", found: "invalid bytes", position: where_(start))
                 }
@@ -160,6 +163,7 @@ public struct JSONParser {
             }
             if byte == UInt8(ascii: "\\") { return try parseEscapedString(from: start) }
             if byte < 0x20 { throw error("'\"' or a character (control characters must be escaped)") }
+            ascii = ascii && byte < 0x80
             position += 1
         }
         throw error("'\"' to close the string")

@@ -51,14 +51,13 @@ public enum GRPCStatusCode: Int, CaseIterable, Sendable, Comparable {
             self = code
             return
         }
-        let folded = Self.folded(label)
-        if folded == "CANCELLED" {
-            self = .cancelled
-            return
-        }
-        guard let code = Self.allCases.first(where: { Self.folded($0.name) == folded }) else { return nil }
+        guard let code = Self.byFoldedName[Self.folded(label)] else { return nil }
         self = code
     }
+
+    /// Every code by its folded name, and British `CANCELLED` beside `CANCELED`.
+    private static let byFoldedName: [String: GRPCStatusCode] = Dictionary(
+        uniqueKeysWithValues: allCases.map { (folded($0.name), $0) } + [("CANCELLED", .cancelled)])
 
     /// Upper case without underscores: `DEADLINE_EXCEEDED` and `DeadlineExceeded` fold alike.
     private static func folded(_ text: String) -> String {
