@@ -142,10 +142,8 @@ public struct PrometheusReader: Sendable {
         var series: [Series] = []
         // Per instance: the oldest sample time among its families, and when that was asked.
         var oldest: [String: (sampled: Int64, evaluated: Int64)] = [:]
-        // Names repeat across series: each distinct one is checked once.
-        var names: Set<String> = []
         for (text, status) in answers {
-            try decode(text, status: status, url: url, into: &series, oldest: &oldest, names: &names)
+            try decode(text, status: status, url: url, into: &series, oldest: &oldest)
         }
         return try series.map { item throws(ProbeError) in
             guard let times = oldest[item.instance ?? ""] else {
@@ -158,8 +156,7 @@ public struct PrometheusReader: Sendable {
     }
 
     private static func decode(
-        _ text: String, status: Int, url: String, into series: inout [Series], oldest: inout [String: (sampled: Int64, evaluated: Int64)],
-        names: inout Set<String>
+        _ text: String, status: Int, url: String, into series: inout [Series], oldest: inout [String: (sampled: Int64, evaluated: Int64)]
     ) throws(ProbeError) {
         let answer: VectorAnswer
         do {
@@ -176,12 +173,6 @@ public struct PrometheusReader: Sendable {
             throw .badResponse(url: url, reason: "expected a vector result from an instant query")
         }
         series.reserveCapacity(series.count + answer.result.count)
-        func isKnownName(_ text: String) -> Bool {
-            if names.contains(text) { return true }
-            guard isName(text) else { return false }
-            names.insert(text)
-            return true
-        }
         for item in answer.result {
             guard let seconds = item.seconds, seconds.isFinite, abs(seconds) < 1e12, let value = item.value, let number = Double(value) else {
                 throw .badResponse(url: url, reason: "a series without a valid sample time or value")
@@ -196,13 +187,15 @@ public struct PrometheusReader: Sendable {
                 oldest[instance] = times
                 continue
             }
-            guard let name = item.label("__name__"), isKnownName(name) else {
+            guard let name = item.label("__name__"), isName(name) else {
                 throw .badResponse(url: url, reason: "a series without a valid name")
             }
             var line = name + "{"
             var first = true
-            for (label, text) in item.labels.sorted(by: { $0.0 < $1.0 }) where label != "__name__" {
-                guard isKnownName(label) else {
+            // Prometheus writes labels sorted by name; an answer that does not is sorted here.
+            let labels = zip(item.labels, item.labels.dropFirst()).allSatisfy { $0.0 < $1.0 } ? item.labels : item.labels.sorted { $0.0 < $1.0 }
+            for (label, text) in labels where label != "__name__" {
+                guard isName(label) else {
                     throw .badResponse(url: url, reason: "series \(name): label \(label) is not a name")
                 }
                 if !first { line += "," }
@@ -216,9 +209,12 @@ public struct PrometheusReader: Sendable {
 
     /// A Prometheus metric or label name in the classic character set.
     private static func isName(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
-        return text.unicodeScalars.allSatisfy {
-            $0 == "_" || $0 == ":" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+        guard let first = text.utf8.first, !(0x30...0x39).contains(first) else { return false }
+        return text.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "_"), UInt8(ascii: ":"), 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+            default: false
+            }
         }
     }
 
