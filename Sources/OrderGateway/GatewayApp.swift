@@ -93,11 +93,13 @@ public final class GatewayApp: Sendable {
         }
         guard let first = pairs.first else { throw StartError.badUpstream(addresses) }
         if pairs.count == 1 {
-            return GRPCClient(transport: try .http2NIOPosix(target: .dns(host: first.host, port: first.port), transportSecurity: tls.client))
+            return GRPCClient(
+                transport: try .http2NIOPosix(
+                    target: .dns(host: first.host, port: first.port), transportSecurity: tls.client, config: .answeringPings))
         }
         return GRPCClient(
             transport: try .http2NIOPosix(
-                target: .ipv4(pairs: pairs), transportSecurity: tls.client,
+                target: .ipv4(pairs: pairs), transportSecurity: tls.client, config: .answeringPings,
                 serviceConfig: ServiceConfig(loadBalancingConfig: [.roundRobin])))
     }
 

@@ -84,7 +84,7 @@ struct OrderLoadCommand: AsyncParsableCommand {
         let report = try await withGRPCClient(
             transport: .http2NIOPosix(
                 target: .dns(host: host, port: port),
-                transportSecurity: TLSFiles(certificate: tlsCert, key: tlsKey, authority: tlsCA).client)
+                transportSecurity: TLSFiles(certificate: tlsCert, key: tlsKey, authority: tlsCA).client, config: .answeringPings)
         ) { client in
             try await LoadRunner.run(plan, client: Order_V1_OrderService.Client(wrapping: client)) { answered, failed, elapsed in
                 let rate = elapsed > 0 ? Double(answered) / elapsed : 0
