@@ -5,11 +5,13 @@
 //
 // It answers every method of every service (order.v1.OrderService included) with an empty message,
 // so a gateway can route to it without generated code; -fail makes that share of calls end
-// UNAVAILABLE. Listens on 127.0.0.1 (free ports) and prints
+// UNAVAILABLE, and a request whose bytes contain "refuse" ends its call RESOURCE_EXHAUSTED with the
+// trailer retry-after-ms: 250, as a service shedding load would. Listens on 127.0.0.1 (free ports) and prints
 // "go-order-service grpc=127.0.0.1:P admin=127.0.0.1:Q"; exits on SIGTERM or after -seconds.
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"math/rand"
@@ -27,6 +29,7 @@ import (
 	"google.golang.org/grpc/encoding"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
 
@@ -75,6 +78,10 @@ func main() {
 			for {
 				if err := stream.RecvMsg(&request); err != nil {
 					break
+				}
+				if bytes.Contains(request, []byte("refuse")) {
+					grpc.SetTrailer(stream.Context(), metadata.Pairs("retry-after-ms", "250"))
+					return status.Error(codes.ResourceExhausted, "inventory busy: retry later")
 				}
 				if rand.Float64() < *failRatio {
 					return status.Error(codes.Unavailable, "go-order-service: injected failure")
