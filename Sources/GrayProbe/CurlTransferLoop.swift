@@ -71,8 +71,23 @@ final class CurlTransferLoop: @unchecked Sendable {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
                 finish(easy, code: message.pointee.data.result)
             }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            let polled = curl_multi_poll(multi, nil, 0, 1000, nil)
+            if polled != CURLM_OK {
+                // Nothing in flight can progress: each exchange fails, and the loop waits a moment
+                // before it tries again instead of spinning.
+                for easy in Array(running.keys) {
+                    abandon(easy, code: polled)
+                }
+                usleep(100_000)
+            }
         }
+    }
+
+    private func abandon(_ easy: UnsafeMutableRawPointer, code: CURLMcode) {
+        guard let transfer = running.removeValue(forKey: easy) else { return }
+        curl_multi_remove_handle(multi, easy)
+        recycle(easy, transfer)
+        transfer.done(.failure(.transport(url: transfer.request.url, code: Int(code.rawValue), message: "curl: \(String(cString: curl_multi_strerror(code)))")))
     }
 
     private func start(_ transfer: Transfer) {

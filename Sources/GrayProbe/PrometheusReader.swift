@@ -91,17 +91,29 @@ public struct PrometheusReader: Sendable {
             var bodies: [Subject: String] = [:]
             var ages: [Subject: Int64] = [:]
             var down: [Subject: String] = [:]
+            var unaged: [Subject: String] = [:]
             for item in series {
                 let subject = oneInstance ? whole : subjectOf(item.instance)
                 bodies[subject, default: ""] += item.line
-                ages[subject] = max(ages[subject] ?? 0, item.ageMilliseconds)
+                if let age = item.ageMilliseconds {
+                    ages[subject] = max(ages[subject] ?? 0, age)
+                } else {
+                    unaged[subject] = item.instance ?? ""
+                }
                 if item.isDown { down[subject] = item.instance ?? "" }
             }
             // Prometheus's own `up` says whether its last scrape of the instance worked: a target it
-            // cannot scrape keeps fresh `up 0` samples, and its other series are not news.
+            // cannot scrape keeps fresh `up 0` samples, and its other series are not news. Series
+            // without an age (a first scrape between the two queries) are not judged this round.
             return bodies.sorted { $0.key < $1.key }.map { subject, body in
-                guard let instance = down[subject] else { return .metrics(subject, body: body, age: Double(ages[subject] ?? 0) / 1000) }
-                return .error(subject, endpoint: "metrics", message: "\(shown): Prometheus cannot scrape \(instance.isEmpty ? subject.description : instance) (up is 0)")
+                let name = { (instance: String) in instance.isEmpty ? subject.description : instance }
+                if let instance = down[subject] {
+                    return .error(subject, endpoint: "metrics", message: "\(shown): Prometheus cannot scrape \(name(instance)) (up is 0)")
+                }
+                if let instance = unaged[subject] {
+                    return .error(subject, endpoint: "metrics", message: "\(shown): \(name(instance)) was not in the answer about sample ages (it may have appeared between the two queries)")
+                }
+                return .metrics(subject, body: body, age: Double(ages[subject] ?? 0) / 1000)
             }
         } catch {
             return [.error(whole, endpoint: "metrics", message: error.description)]
@@ -129,9 +141,10 @@ public struct PrometheusReader: Sendable {
         public var instance: String?
         /// True for Prometheus's `up` series at 0: its last scrape of the instance failed.
         public var isDown = false
-        /// How old the instance's oldest sample was at the query's evaluation time, in
-        /// milliseconds (never negative).
-        public var ageMilliseconds: Int64 = 0
+        /// How old the instance's oldest sample was at the ages query's evaluation time, in
+        /// milliseconds (never negative); nil when that answer did not name the instance (the two
+        /// queries are evaluated a moment apart: its first scrape may fall between them).
+        public var ageMilliseconds: Int64?
     }
 
     /// The series of the answers to the instant queries of a read (each `text` answered with HTTP
@@ -145,12 +158,9 @@ public struct PrometheusReader: Sendable {
         for (text, status) in answers {
             try decode(text, status: status, url: url, into: &series, oldest: &oldest)
         }
-        return try series.map { item throws(ProbeError) in
-            guard let times = oldest[item.instance ?? ""] else {
-                throw .badResponse(url: url, reason: "instance \(item.instance ?? "(none)") came without its oldest sample time")
-            }
+        return series.map { item in
             var item = item
-            item.ageMilliseconds = max(0, times.evaluated - times.sampled)
+            item.ageMilliseconds = oldest[item.instance ?? ""].map { max(0, $0.evaluated - $0.sampled) }
             return item
         }
     }

@@ -43,7 +43,8 @@ struct VectorAnswer {
         try parser.readObject { key, parser throws(JSONError) in
             switch key {
             case "resultType": resultType = try parser.readString()
-            case "result": try parser.readArray { parser throws(JSONError) in result.append(try Self.item(&parser)) }
+            case "result" where resultType == nil || resultType == "vector":
+                try parser.readArray { parser throws(JSONError) in result.append(try Self.item(&parser)) }
             default: _ = try parser.readValue()
             }
         }

@@ -84,6 +84,15 @@ struct JSONTests {
         #expect(JSONWriter.write(value) == #"{"a":[1,-2500,true,false,null],"s":"q\"\\/\n\té😀"}"#)
     }
 
+    @Test("strings of raw UTF-8 are read; invalid UTF-8 is an error, escaped or not")
+    func rawUTF8() throws {
+        #expect(try JSONParser.parse(#"["é😀","a"]"#) == .array([.string("é😀"), .string("a")]))
+        for invalid: [UInt8] in [[0x22, 0xC3, 0x28, 0x22], [0x22, 0x5C, 0x6E, 0xFF, 0x22]] {
+            let outcome = invalid.withUnsafeBufferPointer { bytes in Result { () throws(JSONError) in try JSONParser.parse(bytes: bytes) } }
+            #expect(throws: JSONError.self) { try outcome.get() }
+        }
+    }
+
     @Test("a reader pulls members and elements itself, in the text's order, leaving what it does not want")
     func pull() throws {
         var seen: [String] = []

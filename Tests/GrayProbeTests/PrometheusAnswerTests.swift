@@ -66,12 +66,25 @@ struct PrometheusAnswerTests {
         #"{"metric":{"__name__":"m"},"value":[1e300,"1"]}"#,
         #"{"metric":{"__name__":"m"},"value":[]}"#,
         #"{"metric":{},"value":[1,"1"]}"#,
-        #"{"metric":{"__name__":"m"},"value":[1,"1"]}"#,
         #"{"metric":{"__name__":"m"},"value":[1,"1"]},{"metric":{"grayctl_oldest_sample":"1"},"value":[1,"NaN"]}"#,
-        #"{"metric":{"__name__":"m","instance":"a:1"},"value":[1,"1"]},{"metric":{"grayctl_oldest_sample":"1","instance":"b:2"},"value":[1,"1"]}"#,
     ])
     func hostile(series: String) {
         #expect(throws: ProbeError.self) { try PrometheusReader.decode([(Self.vector(series), 200)], url: "u") }
+    }
+
+    @Test("an instance the ages answer does not name has no age (the reader makes it an error of that instance alone)")
+    func instanceWithoutAge() throws {
+        let answer = [Self.series(instance: "a:1"), Self.series(instance: "b:2"), Self.oldest(instance: "b:2")]
+        let series = try PrometheusReader.decode([(Self.vector(answer.joined(separator: ",")), 200)], url: "u")
+        #expect(series.map(\.instance) == ["a:1", "b:2"])
+        #expect(series.map(\.ageMilliseconds) == [nil, 1250])
+    }
+
+    @Test("a scalar answer is called what it is, not a broken vector")
+    func scalar() {
+        #expect(throws: ProbeError.badResponse(url: "u", reason: "expected a vector result from an instant query")) {
+            try PrometheusReader.decode([(#"{"status":"success","data":{"resultType":"scalar","result":[1,"2"]}}"#, 200)], url: "u")
+        }
     }
 
     @Test("each series keeps its instance label, by which the answer is split into instances")

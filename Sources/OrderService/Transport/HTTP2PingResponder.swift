@@ -26,6 +26,8 @@ public final class HTTP2PingResponder: ChannelInboundHandler, RemovableChannelHa
 
     /// Bytes of the frame in progress still to pass through.
     private var passing = 0
+    /// True once `head` holds a whole `PING` header and its payload is being read.
+    private var readingPingPayload = false
     /// The frame header being read, and a `PING`'s payload after it.
     private var head = ByteBuffer()
 
@@ -42,20 +44,22 @@ public final class HTTP2PingResponder: ChannelInboundHandler, RemovableChannelHa
                 context.fireChannelRead(wrapInboundOut(slice))
                 continue
             }
-            guard take(upTo: Self.headerLength, from: &bytes) else { break }
-            let length = Int(head.getInteger(at: head.readerIndex, as: UInt16.self)!) << 8 | Int(head.getInteger(at: head.readerIndex + 2, as: UInt8.self)!)
-            let type = head.getInteger(at: head.readerIndex + 3, as: UInt8.self)!
-            let flags = head.getInteger(at: head.readerIndex + 4, as: UInt8.self)!
-            guard type == Self.pingType, flags & Self.ackFlag == 0, length == Self.pingPayloadLength else {
-                passing = length
-                context.fireChannelRead(wrapInboundOut(head))
-                head = context.channel.allocator.buffer(capacity: Self.headerLength)
-                continue
+            if !readingPingPayload {
+                guard fill(to: Self.headerLength, from: &bytes) else { break }
+                guard Self.isPing(head) else {
+                    passing = Self.payloadLength(head)
+                    context.fireChannelRead(wrapInboundOut(head))
+                    head = context.channel.allocator.buffer(capacity: Self.headerLength)
+                    continue
+                }
+                readingPingPayload = true
             }
-            guard take(upTo: Self.headerLength + Self.pingPayloadLength, from: &bytes) else { break }
-            head.setInteger(flags | Self.ackFlag, at: head.readerIndex + 4)
+            guard fill(to: Self.headerLength + Self.pingPayloadLength, from: &bytes) else { break }
+            // The answer: the same frame with exactly the ACK flag (RFC 9113 §6.7).
+            head.setInteger(Self.ackFlag, at: head.readerIndex + 4)
             answers.append(head)
-            head = context.channel.allocator.buffer(capacity: Self.headerLength)
+            head = context.channel.allocator.buffer(capacity: Self.headerLength + Self.pingPayloadLength)
+            readingPingPayload = false
         }
         guard !answers.isEmpty else { return }
         for answer in answers { context.write(wrapOutboundOut(answer), promise: nil) }
@@ -63,13 +67,29 @@ public final class HTTP2PingResponder: ChannelInboundHandler, RemovableChannelHa
     }
 
     /// Moves bytes from `bytes` into `head` until it holds `count`; false when `bytes` ran out first.
-    private func take(upTo count: Int, from bytes: inout ByteBuffer) -> Bool {
+    private func fill(to count: Int, from bytes: inout ByteBuffer) -> Bool {
         let missing = count - head.readableBytes
         if missing > 0 {
             var part = bytes.readSlice(length: min(missing, bytes.readableBytes))!
             head.writeBuffer(&part)
         }
-        return head.readableBytes == count
+        return head.readableBytes >= count
+    }
+
+    /// The payload length a frame header announces.
+    private static func payloadLength(_ header: ByteBuffer) -> Int {
+        let index = header.readerIndex
+        return Int(header.getInteger(at: index, as: UInt16.self)!) << 8 | Int(header.getInteger(at: index + 2, as: UInt8.self)!)
+    }
+
+    /// Whether a frame header is a well-formed `PING` that asks for an answer: type 6, no ACK,
+    /// 8 bytes, on stream 0. (Anything else, malformed `PING`s included, is the HTTP/2 handler's.)
+    private static func isPing(_ header: ByteBuffer) -> Bool {
+        let index = header.readerIndex
+        return header.getInteger(at: index + 3, as: UInt8.self) == pingType
+            && header.getInteger(at: index + 4, as: UInt8.self)! & ackFlag == 0
+            && payloadLength(header) == pingPayloadLength
+            && header.getInteger(at: index + 5, as: UInt32.self)! & 0x7FFF_FFFF == 0
     }
 }
 
