@@ -15,7 +15,7 @@ enum PollBenchmark {
         let config = Benchmarks.config(at: configPath)
         let prometheus = config.prometheus.map { settings in
             PrometheusSource(
-                reader: PrometheusReader(baseURL: settings.url, token: nil, timeout: 1), settings: settings, names: config.metrics)
+                reader: PrometheusReader(baseURL: settings.url, token: nil, timeout: 1, api: settings.api), settings: settings, names: config.metrics)
         }
         let poller = FleetPoller(
             targets: config.targets, router: nil, tls: nil, timeout: 1, prometheus: config.metricsSource == .prometheus ? prometheus : nil)

@@ -1,39 +1,48 @@
 import Foundation
 public import GrayCore
 
-/// A Prometheus server as a metrics source: the raw series of a label selector, read through the
-/// HTTP API and rebuilt as exposition text with the age of each instance's samples, so the core reads them
-/// exactly as a scrape (same per-series reset-aware counting) and a recording replays them.
+/// A Prometheus server as a metrics source: the raw series of a label selector with the age of
+/// each instance's samples, rebuilt as exposition text, so the core reads them exactly as a scrape
+/// (same per-series reset-aware counting) and a recording replays them.
 ///
-/// Contract: two instant queries per read, sent at once — an instant vector selector of the
-/// families (`{__name__=~"a|b",SELECTOR}`, never `rate()` or `increase()`, which extrapolate to
-/// non-integers), and, per `instance` and family, the oldest sample time of those series
-/// (`min by (instance)` of the family's `timestamp()`, tagged with the labels
-/// `grayctl_oldest_sample` and `grayctl_family`), since an instant vector carries the evaluation
-/// time, not the sample's. (Joined into one query with `or`, Prometheus spends several times
-/// longer matching 5,000 series' label sets than evaluating both.) The series are split by their
-/// `instance` label, one entry per instance, whose `age` is how old its oldest series' newest
-/// sample was at the second query's evaluation time (both Prometheus's clock): the core judges
-/// freshness by it. An instance whose `up` series (asked for beside the families) is 0 is an
-/// `error` of that instance. No series at all, more than `maxSeries`, a failed query or an answer
-/// that is not Prometheus's (or carries names or values that are not Prometheus's) is an `error`
-/// entry, with Prometheus's own message where it gave one. The bearer token is sent as
+/// Contract: the series are the newest samples of an instant vector selector of the families
+/// (`{__name__=~"a|b",SELECTOR}`, never `rate()` or `increase()`, which extrapolate to
+/// non-integers), read one of two ways (`PrometheusAPI`):
+/// - `federate` (the default): `GET /federate?match[]=SELECTOR`, which answers each series' newest
+///   sample with its own time, beside the instant query `vector(time())` for Prometheus's clock,
+///   both sent at once. No PromQL is evaluated over the series: the cheapest read Prometheus offers.
+/// - `query`, for servers without `/federate` (Thanos, Mimir, Cortex): two instant queries sent at
+///   once — the selector, and per `instance` and family the oldest sample time
+///   (`min by (instance)` of the family's `timestamp()`, tagged with the labels
+///   `grayctl_oldest_sample` and `grayctl_family`), since an instant vector carries the evaluation
+///   time, not the sample's. (Joined into one query with `or`, Prometheus spends several times
+///   longer matching 5,000 series' label sets than evaluating both.)
+///
+/// The series are split by their `instance` label, one entry per instance, whose `age` is how old
+/// its oldest series' newest sample was at Prometheus's evaluation time (both Prometheus's clock):
+/// the core judges freshness by it. An instance whose `up` series (asked for beside the families)
+/// is 0 is an `error` of that instance. No series at all, more than `maxSeries`, a failed request
+/// or an answer that is not Prometheus's (or carries names or values that are not Prometheus's) is
+/// an `error` entry, with Prometheus's own message where it gave one. The bearer token is sent as
 /// `Authorization` and appears in no message.
 public struct PrometheusReader: Sendable {
     private let http: CurlHTTPClient
     private let baseURL: String
     private let token: String?
     private let timeout: Double
+    private let api: PrometheusAPI
 
     /// The label that tags the series of an instance's oldest sample time.
     static let oldestSampleLabel = "grayctl_oldest_sample"
 
-    /// A server at `baseURL` (`http://prometheus:9090`); `token` read from a file by the caller.
-    public init(baseURL: String, token: String?, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1) {
+    /// A server at `baseURL` (`http://prometheus:9090`) read through `api`; `token` read from a
+    /// file by the caller.
+    public init(baseURL: String, token: String?, tls: ProbeTLS = ProbeTLS(), timeout: Double = 1, api: PrometheusAPI = .federate) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.http = CurlHTTPClient(tls: tls, label: "grayctl.prometheus")
         self.token = token
         self.timeout = timeout
+        self.api = api
     }
 
     /// The two instant queries of a read: the series named `names` that `selector` selects, and
@@ -41,16 +50,26 @@ public struct PrometheusReader: Sendable {
     /// so each family is timed on its own and its per-instance minimum tagged before they are
     /// joined: the minima of two families have the same labels otherwise.)
     public static func queries(selector: String, names: [String]) -> (values: String, ages: String) {
-        let inner = selector.trimmingCharacters(in: .whitespaces).dropFirst().dropLast()
-        func vector(_ name: String) -> String { "{" + ([name] + (inner.isEmpty ? [] : [String(inner)])).joined(separator: ",") + "}" }
+        func vector(_ matcher: String) -> String { Self.vector(selector, matcher) }
         func tagged(_ expression: String, _ label: String, _ value: String) -> String {
             "label_replace(\(expression), \"\(label)\", \"\(value)\", \"\", \"\")"
         }
-        let values = vector("__name__=~\"\(names.joined(separator: "|"))\"")
+        let values = families(selector: selector, names: names)
         let ages = names.map { name in
             tagged(tagged("min by (instance) (timestamp(\(vector("__name__=\"\(name)\""))))", "grayctl_family", name), oldestSampleLabel, "1")
         }.joined(separator: " or ")
         return (values, ages)
+    }
+
+    /// The instant vector selector of the series named `names` that `selector` selects.
+    public static func families(selector: String, names: [String]) -> String {
+        vector(selector, "__name__=~\"\(names.joined(separator: "|"))\"")
+    }
+
+    /// `selector` with `matcher` put first among its matchers.
+    private static func vector(_ selector: String, _ matcher: String) -> String {
+        let inner = selector.trimmingCharacters(in: .whitespaces).dropFirst().dropLast()
+        return "{" + ([matcher] + (inner.isEmpty ? [] : [String(inner)])).joined(separator: ",") + "}"
     }
 
     /// The series named `names` that `selector` (`{job="orders",version="v2"}`) selects, one
@@ -62,12 +81,9 @@ public struct PrometheusReader: Sendable {
         _ whole: Subject, selector: String, names: [String], maxSeries: Int, oneInstance: Bool,
         subjectOf: (String?) -> Subject
     ) async -> [RecordEntry] {
-        let queries = Self.queries(selector: selector, names: names)
-        let shown = baseURL + "/api/v1/query " + selector
+        let shown = baseURL + (api == .federate ? "/federate " : "/api/v1/query ") + selector
         do {
-            async let valuesAnswer = answer(queries.values)
-            async let agesAnswer = answer(queries.ages)
-            let series = try Self.decode([try await valuesAnswer.get(), try await agesAnswer.get()], url: shown)
+            let series = try await read(selector: selector, names: names, shown: shown)
             guard !series.isEmpty else {
                 return [.error(
                     whole, endpoint: "metrics",
@@ -120,11 +136,28 @@ public struct PrometheusReader: Sendable {
         }
     }
 
-    /// Prometheus's answer to the instant `query`: its text and HTTP status, or why none came.
-    private func answer(_ query: String) async -> Result<(text: String, status: Int), ProbeError> {
+    /// The series named `names` that `selector` selects, each with its instance's age, read
+    /// through the reader's API (`shown` names the read in errors).
+    private func read(selector: String, names: [String], shown: String) async throws(ProbeError) -> [Series] {
+        switch api {
+        case .federate:
+            let match = Self.families(selector: selector, names: names)
+            async let federated = answer(path: "/federate?match%5B%5D=" + Self.percentEncoded(match))
+            async let clock = answer(path: "/api/v1/query?query=" + Self.percentEncoded("vector(time())"))
+            return try Self.decodeFederated(try await federated.get(), clock: try await clock.get(), url: shown)
+        case .query:
+            let queries = Self.queries(selector: selector, names: names)
+            async let valuesAnswer = answer(path: "/api/v1/query?query=" + Self.percentEncoded(queries.values))
+            async let agesAnswer = answer(path: "/api/v1/query?query=" + Self.percentEncoded(queries.ages))
+            return try Self.decode([try await valuesAnswer.get(), try await agesAnswer.get()], url: shown)
+        }
+    }
+
+    /// Prometheus's answer at `path` (with its query): its text and HTTP status, or why none came.
+    private func answer(path: String) async -> Result<(text: String, status: Int), ProbeError> {
         var headers: [(String, String)] = []
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        let url = baseURL + "/api/v1/query?query=" + Self.percentEncoded(query)
+        let url = baseURL + path
         do {
             let response = try await http.send(HTTPRequest(url: url, headers: headers, connectTimeout: timeout, timeout: timeout))
             return .success((response.text, response.status))
@@ -165,23 +198,53 @@ public struct PrometheusReader: Sendable {
         }
     }
 
+    /// The series of a federation answer (`federated`, its text and HTTP status), each with its
+    /// instance's age at the time `clock` (the answer to `vector(time())`) says Prometheus read it —
+    /// or why there are none: Prometheus's own words for a refused selector, a server without
+    /// `/federate` named as such.
+    public static func decodeFederated(
+        _ federated: (text: String, status: Int), clock: (text: String, status: Int), url: String
+    ) throws(ProbeError) -> [Series] {
+        switch federated.status {
+        case 200: break
+        case 400:
+            throw .badResponse(url: url, reason: "Prometheus refused the selector (HTTP 400): \(federated.text.prefix(300).trimmingCharacters(in: .whitespacesAndNewlines))")
+        case 404, 405:
+            throw .badResponse(url: url, reason: "this server has no /federate endpoint (HTTP \(federated.status); Thanos, Mimir and Cortex have none): set prometheus.api: query")
+        default: throw .httpStatus(url: url, status: federated.status, body: federated.text)
+        }
+        let evaluated = try evaluationTime(clock, url: url)
+        let answer: FederationAnswer
+        do {
+            answer = try FederationAnswer(federated.text)
+        } catch {
+            throw .badResponse(url: url, reason: "not a Prometheus federation answer (\(error))")
+        }
+        var oldest: [String: Int64] = [:]
+        for item in answer.items {
+            let instance = item.instance ?? ""
+            oldest[instance] = min(oldest[instance] ?? item.sampled, item.sampled)
+        }
+        return answer.items.map { item in
+            Series(
+                line: item.line, instance: item.instance, isDown: item.isDown,
+                ageMilliseconds: oldest[item.instance ?? ""].map { max(0, evaluated - $0) })
+        }
+    }
+
+    /// Prometheus's clock in milliseconds: the evaluation time of its answer to `vector(time())`.
+    private static func evaluationTime(_ clock: (text: String, status: Int), url: String) throws(ProbeError) -> Int64 {
+        let answer = try vectorAnswer(clock.text, status: clock.status, url: url + " (the clock, vector(time()))")
+        guard let seconds = answer.result.first?.seconds, seconds.isFinite, abs(seconds) < 1e12 else {
+            throw .badResponse(url: url, reason: "Prometheus's answer to vector(time()) has no time")
+        }
+        return Int64((seconds * 1000).rounded())
+    }
+
     private static func decode(
         _ text: String, status: Int, url: String, into series: inout [Series], oldest: inout [String: (sampled: Int64, evaluated: Int64)]
     ) throws(ProbeError) {
-        let answer: VectorAnswer
-        do {
-            answer = try JSONParser.read(text) { parser throws(JSONError) in try VectorAnswer(&parser) }
-        } catch {
-            throw status == 200
-                ? .badResponse(url: url, reason: "not a Prometheus API answer (\(error))")
-                : .httpStatus(url: url, status: status, body: text)
-        }
-        guard answer.status == "success" else {
-            throw .badResponse(url: url, reason: "Prometheus \(answer.errorType ?? "error") (HTTP \(status)): \(answer.error ?? text)")
-        }
-        guard answer.resultType == "vector" else {
-            throw .badResponse(url: url, reason: "expected a vector result from an instant query")
-        }
+        let answer = try vectorAnswer(text, status: status, url: url)
         series.reserveCapacity(series.count + answer.result.count)
         for item in answer.result {
             guard let seconds = item.seconds, seconds.isFinite, abs(seconds) < 1e12, let value = item.value, let number = Double(value) else {
@@ -215,6 +278,26 @@ public struct PrometheusReader: Sendable {
             line += "} " + value + "\n"
             series.append(Series(line: line, instance: item.label("instance"), isDown: name == "up" && number == 0))
         }
+    }
+
+    /// The instant vector of an answer of the query API (`text`, answered with HTTP `status`), or
+    /// Prometheus's own error.
+    private static func vectorAnswer(_ text: String, status: Int, url: String) throws(ProbeError) -> VectorAnswer {
+        let answer: VectorAnswer
+        do {
+            answer = try JSONParser.read(text) { parser throws(JSONError) in try VectorAnswer(&parser) }
+        } catch {
+            throw status == 200
+                ? .badResponse(url: url, reason: "not a Prometheus API answer (\(error))")
+                : .httpStatus(url: url, status: status, body: text)
+        }
+        guard answer.status == "success" else {
+            throw .badResponse(url: url, reason: "Prometheus \(answer.errorType ?? "error") (HTTP \(status)): \(answer.error ?? text)")
+        }
+        guard answer.resultType == "vector" else {
+            throw .badResponse(url: url, reason: "expected a vector result from an instant query")
+        }
+        return answer
     }
 
     /// A Prometheus metric or label name in the classic character set.

@@ -155,7 +155,8 @@ struct LiveSession {
             try InputFiles.read(file, what: "prometheus.bearer_token_file").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let reader = PrometheusReader(
-            baseURL: settings.url, token: token, tls: ProbeTLS(caFile: settings.caFile), timeout: min(1, configuration.plan.interval))
+            baseURL: settings.url, token: token, tls: ProbeTLS(caFile: settings.caFile), timeout: min(1, configuration.plan.interval),
+            api: settings.api)
         return PrometheusSource(reader: reader, settings: settings, names: configuration.metrics)
     }
 

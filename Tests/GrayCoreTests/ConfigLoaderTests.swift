@@ -103,7 +103,7 @@ struct ConfigLoaderTests {
         #expect(config.metrics.upstreamValues == [.stable: "orders-v1", .canary: "orders-v2"])
     }
 
-    @Test("metrics.source: prometheus reads the server, its token and CA files, the series bound and a selector per target")
+    @Test("metrics.source: prometheus reads the server, its token and CA files, the series bound, the API and a selector per target")
     func prometheus() throws {
         let config = try ConfigLoader.load("""
             metrics: {source: prometheus}
@@ -112,13 +112,15 @@ struct ConfigLoaderTests {
               bearer_token_file: /var/run/secrets/token
               ca_file: /etc/ssl/prometheus-ca.pem
               max_series: 500
+              api: query
               selectors:
                 canary: '{job="order-service",version="v2"}'
                 stable: '{pod=~"orders-stable-.*"}'
             """)
+        #expect(try ConfigLoader.load("prometheus: {url: http://p:9090}\n").prometheus?.api == .federate, "federation is the default")
         #expect(config.metricsSource == .prometheus)
         let prometheus = try #require(config.prometheus)
-        #expect(prometheus.url == "https://prometheus.monitoring:9090" && prometheus.maxSeries == 500)
+        #expect(prometheus.url == "https://prometheus.monitoring:9090" && prometheus.maxSeries == 500 && prometheus.api == .query)
         #expect(prometheus.bearerTokenFile == "/var/run/secrets/token" && prometheus.caFile == "/etc/ssl/prometheus-ca.pem")
         #expect(prometheus.selectors == [.canary: #"{job="order-service",version="v2"}"#, .stable: #"{pod=~"orders-stable-.*"}"#])
     }
@@ -129,6 +131,7 @@ struct ConfigLoaderTests {
         ("prometheus: {selectors: {canary: '{a=\"b\"}'}}\n", "line 1: prometheus.url: expected the server's URL (http:// or https://), found a mapping"),
         ("prometheus:\n  url: http://p:9090\n  selectors: {canary: 'job=\"x\"'}\n", "line 3: prometheus.selectors.canary: expected a label selector in braces such as {job=\"order-service\",version=\"v2\"}, found \"job=\"x\"\""),
         ("prometheus:\n  url: http://p:9090\n  max_series: 0\n", "line 3: prometheus.max_series: expected an integer ≥ 1, found \"0\""),
+        ("prometheus:\n  url: http://p:9090\n  api: remote_read\n", "line 3: prometheus.api: expected federate (the default) or query (for servers without /federate), found \"remote_read\""),
         ("prometheus:\n  url: http://p:9090\n  selectors: {canary: '{}'}\n", "line 3: prometheus.selectors.canary: expected a label selector in braces such as {job=\"order-service\",version=\"v2\"}, found \"{}\""),
         ("prometheus:\n  url: http://p:9090\n  selectors: {stable: '{job=\"x\"}', canary: '{job=\"x\"}'}\n", "line 3: prometheus.selectors.canary: expected a selector other than prometheus.selectors.stable's, found \"{job=\"x\"}\""),
     ] as [(String, String)])

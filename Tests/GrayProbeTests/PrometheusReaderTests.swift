@@ -78,15 +78,17 @@ struct PrometheusReaderTests {
         if case .metrics = entry { return true } else { return false }
     }
 
-    @Test("raw series with the age of their samples; Prometheus's errors, empty selectors, the series bound, a dead target and a dead server")
-    func againstTheRealServer() async throws {
+    @Test(
+        "raw series with the age of their samples; Prometheus's errors, empty selectors, the series bound, a dead target and a dead server",
+        arguments: PrometheusAPI.allCases)
+    func againstTheRealServer(api: PrometheusAPI) async throws {
         let (instance, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/metrics_only.py").path])
         let server = try Server(scraping: "127.0.0.1:\(port)")
         defer {
             instance.stop()
             server.stop()
         }
-        let reader = PrometheusReader(baseURL: server.url, token: "prom-secret")
+        let reader = PrometheusReader(baseURL: server.url, token: "prom-secret", api: api)
         let selector = #"{job="orders",version="v2"}"#
         let entry = await Self.read(reader, selector, until: Self.isMetrics)
         guard case .metrics(.canary, let body, _) = entry else {
@@ -102,9 +104,11 @@ struct PrometheusReaderTests {
         #expect(samples.count == 2, "the two series of the one job, nothing of the twin job: \(body)")
 
         let bad = await Self.one(reader, #"{job=~"("}"#)
-        #expect(bad.failureMessage?.contains("Prometheus bad_data (HTTP 400)") == true, "\(bad)")
+        let refusal = api == .federate ? "Prometheus refused the selector (HTTP 400): " : "Prometheus bad_data (HTTP 400): "
+        #expect(bad.failureMessage?.contains(refusal) == true, "\(bad)")
         let none = await Self.one(reader, #"{job="nothing"}"#)
-        #expect(none.failureMessage?.contains("/api/v1/query {job=\"nothing\"}: no series of grpc_server_handled_total, ") == true, "\(none)")
+        let path = api == .federate ? "/federate" : "/api/v1/query"
+        #expect(none.failureMessage?.contains("\(path) {job=\"nothing\"}: no series of grpc_server_handled_total, ") == true, "\(none)")
         let many = await Self.read(reader, #"{job=~"orders.*"}"#, maxSeries: 3) { $0.failureMessage?.contains("more than") == true }
         #expect(many.failureMessage?.hasSuffix("4 series, more than prometheus.max_series (3): narrow the selector") == true, "\(many)")
 
@@ -116,15 +120,15 @@ struct PrometheusReaderTests {
         #expect(down.failureMessage?.contains("curl error 7") == true, "\(down)")
     }
 
-    @Test("a series whose newest sample is old is read with its age, though Prometheus still answers it")
-    func frozenSeries() async throws {
+    @Test("a series whose newest sample is old is read with its age, though Prometheus still answers it", arguments: PrometheusAPI.allCases)
+    func frozenSeries(api: PrometheusAPI) async throws {
         let (instance, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/metrics_only.py").path, "--frozen"])
         let server = try Server(scraping: "127.0.0.1:\(port)")
         defer {
             instance.stop()
             server.stop()
         }
-        let reader = PrometheusReader(baseURL: server.url, token: nil)
+        let reader = PrometheusReader(baseURL: server.url, token: nil, api: api)
         let entry = await Self.read(reader, #"{job="orders"}"#) { entry in
             guard case .metrics(_, let body, _) = entry else { return false }
             return body.contains("Internal")

@@ -397,7 +397,7 @@ public enum ConfigLoader {
     }
 
     private static func prometheus(_ node: Node) throws(ConfigError) -> PrometheusSettings {
-        let section = try Section(node, path: "prometheus", known: ["url", "bearer_token_file", "ca_file", "max_series", "selectors"])
+        let section = try Section(node, path: "prometheus", known: ["url", "bearer_token_file", "ca_file", "max_series", "api", "selectors"])
         guard let urlNode = section["url"] else {
             throw node.invalid("prometheus.url", expected: "the server's URL (http:// or https://)")
         }
@@ -411,6 +411,13 @@ public enum ConfigLoader {
         if let bound = section["max_series"] {
             settings.maxSeries = try bound.integer("prometheus.max_series")
             guard settings.maxSeries >= 1 else { throw bound.invalid("prometheus.max_series", expected: "an integer ≥ 1") }
+        }
+        if let api = section["api"] {
+            let text = try api.string("prometheus.api")
+            guard let value = PrometheusAPI(rawValue: text) else {
+                throw api.invalid("prometheus.api", expected: "federate (the default) or query (for servers without /federate)")
+            }
+            settings.api = value
         }
         if let selectors = section["selectors"] {
             let fields = try Section(selectors, path: "prometheus.selectors", known: Target.allCases.map(\.rawValue))

@@ -251,6 +251,8 @@ public struct PrometheusSettings: Equatable, Sendable {
     public var caFile: String?
     /// The most series one selector may return; more is an error naming it.
     public var maxSeries = 1000
+    /// How the series are read: `/federate` (the default) or the query API.
+    public var api = PrometheusAPI.federate
     /// Label selector per target (`{job="order-service",version="v2"}`); a target without one is
     /// scraped directly (a canary scraped fast beside a fleet read through Prometheus).
     public var selectors: [Target: String] = [:]
@@ -259,4 +261,13 @@ public struct PrometheusSettings: Equatable, Sendable {
     public init(url: String) {
         self.url = url
     }
+}
+
+/// How grayctl reads a Prometheus server's raw series (`prometheus.api`).
+public enum PrometheusAPI: String, CaseIterable, Equatable, Sendable {
+    /// `GET /federate`: each series' newest sample with its own time; no PromQL evaluated.
+    case federate
+    /// Instant queries through `/api/v1/query`, for servers without `/federate` (Thanos, Mimir,
+    /// Cortex): the series, and each instance's oldest sample time as a second query.
+    case query
 }
