@@ -2,8 +2,8 @@
 scrape of 2, 20 and 100 instances per version (health, /metrics and /admin/breakers of each; at 100
 also with the breakers read from the metrics' breaker gauge instead), then
 the metrics of the same 100 × 2 instances read through Debian's Prometheus scraping them every
-second (85 series each; the instances are Prometheus's instance labels, so that round is the two
-queries, their parse and the judging alone). The instances are the stand-in fleet of scripts/standin_fleet.py (one Python process: an
+second (85 series each; the instances are Prometheus's instance labels, so that round is the reads,
+their parse and the judging alone), through /federate and through the query API. The instances are the stand-in fleet of scripts/standin_fleet.py (one Python process: an
 emulation of the servers, the client side measured is grayctl's own). One JSON line per setup."""
 import json
 import os
@@ -82,14 +82,23 @@ def main():
                         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/query?query={urllib.parse.quote(query)}",
                                                     timeout=10) as reply:
                             handle.write(reply.read().strip() + b"\n")
-                result = subprocess.run([BENCH, "prometheus-answer", answer, "9"], capture_output=True, text=True, timeout=600)
-                print(result.stdout.strip() or result.stderr.strip(), flush=True)
+                federated = os.path.join(folder, "answer.prom")
+                with open(federated, "wb") as handle:  # the same series through /federate
+                    match = urllib.parse.quote(queries[0])
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/federate?match%5B%5D={match}", timeout=10) as reply:
+                        handle.write(reply.read())
+                for saved in [answer, federated]:
+                    result = subprocess.run([BENCH, "prometheus-answer", saved, "9"], capture_output=True, text=True, timeout=600)
+                    print(result.stdout.strip() or result.stderr.strip(), flush=True)
                 # Only the selectors: Prometheus's instance labels are the instances, so the round is
-                # the queries, their parse and the judging, with no health or breaker reads beside.
-                bench(f"""gates: {{stale_hold: 5s}}
+                # the reads, their parse and the judging, with no health or breaker reads beside;
+                # through /federate (the default), then through the query API.
+                for api in ["federate", "query"]:
+                    bench(f"""gates: {{stale_hold: 5s}}
 metrics: {{source: prometheus}}
 prometheus:
   url: http://127.0.0.1:{port}
+  api: {api}
   max_series: 20000
   selectors: {{stable: '{{job="orders-v1"}}', canary: '{{job="orders-v2"}}'}}
 """, folder)

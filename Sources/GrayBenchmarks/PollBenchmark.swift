@@ -8,8 +8,9 @@ import GrayRuntime
 /// Builds the same `FleetPoller` a live run does (health, metrics and breakers of every instance,
 /// or Prometheus's answers when `metrics.source: prometheus`; no router), polls once a second, and
 /// feeds each round to a release engine. Prints one JSON line with the median round's wall time of
-/// polling and of judging, the CPU time of a round (user + system, this process) and so the share
-/// of one core at a 1 s interval, and how many entries a round gave.
+/// polling (the reads and the parse of what they answered) and of judging (apply and evaluate), the
+/// CPU time (user + system, this process) of the polling alone and of the whole round and so the
+/// share of one core at a 1 s interval, and how many entries a round gave.
 enum PollBenchmark {
     static func run(configPath: String, rounds: Int) async {
         let config = Benchmarks.config(at: configPath)
@@ -25,6 +26,7 @@ enum PollBenchmark {
         var polls: [Double] = []
         var judges: [Double] = []
         var cpus: [Double] = []
+        var readCPUs: [Double] = []
         var entries = 0
         var failures = 0
         let clock = ContinuousClock()
@@ -33,9 +35,11 @@ enum PollBenchmark {
             let cpuBefore = cpuSeconds()
             let began = clock.now
             let polled = await poller.poll()
+            let observations = polled.compactMap { $0.observation() }
             let pollEnded = clock.now
+            readCPUs.append(cpuSeconds() - cpuBefore)
             let time = seconds(pollEnded - start)
-            _ = engine.handle(.observed(polled.compactMap { $0.observation() }, at: time))
+            _ = engine.handle(.observed(observations, at: time))
             let judged = clock.now
             cpus.append(cpuSeconds() - cpuBefore)
             polls.append(seconds(pollEnded - began))
@@ -49,7 +53,7 @@ enum PollBenchmark {
         }
         let instances = Version.allCases.map { engine.state.fleet.instances(of: $0).count }.reduce(0, +)
         let cpu = median(cpus)
-        print(#"{"benchmark":"poll","source":"\#(config.metricsSource.rawValue)","instances":\#(instances),"entries_per_round":\#(entries),"failed_entries":\#(failures),"rounds":\#(rounds),"poll_ms":\#(Format.fixed(median(polls) * 1000, 1)),"judge_ms":\#(Format.fixed(median(judges) * 1000, 2)),"cpu_ms_per_round":\#(Format.fixed(cpu * 1000, 1)),"cpu_share_at_1s":"\#(Format.fixed(cpu * 100, 1))%"}"#)
+        print(#"{"benchmark":"poll","source":"\#(config.metricsSource.rawValue)","instances":\#(instances),"entries_per_round":\#(entries),"failed_entries":\#(failures),"rounds":\#(rounds),"poll_ms":\#(Format.fixed(median(polls) * 1000, 1)),"poll_cpu_ms":\#(Format.fixed(median(readCPUs) * 1000, 1)),"judge_ms":\#(Format.fixed(median(judges) * 1000, 2)),"cpu_ms_per_round":\#(Format.fixed(cpu * 1000, 1)),"cpu_share_at_1s":"\#(Format.fixed(cpu * 100, 1))%"}"#)
     }
 
     /// The two instant queries a round sends for a version's `selector` (default metric names), one a line.
@@ -58,13 +62,22 @@ enum PollBenchmark {
         return queries.values + "\n" + queries.ages
     }
 
-    /// A saved pair of Prometheus answers (`/api/v1/query`, as ``queries(selector:)`` asks, one a line) taken apart as a round does:
-    /// decoded into series, split by instance, each instance's text parsed and applied to a fleet
-    /// state. `grayctl-bench prometheus-answer FILE [iterations]`: median milliseconds of each stage
-    /// (`json_parse_ms`: a generic JSON tree of the same answer, for comparison: the decoder builds none).
+    /// A saved read of Prometheus taken apart as a round does: decoded into series, split by
+    /// instance, each instance's text parsed and applied to a fleet state. The file holds either the
+    /// pair of query answers (`/api/v1/query`, as ``queries(selector:)`` asks, one a line) or a
+    /// `/federate` answer (`prometheus.api: federate`). `grayctl-bench prometheus-answer FILE
+    /// [iterations]`: median milliseconds of each stage (`json_parse_ms`, for query answers: a
+    /// generic JSON tree of the same answer, for comparison: the decoder builds none).
     static func answer(_ data: Data, iterations: Int) {
-        let answers = String(decoding: data, as: UTF8.self).split(separator: "\n").map { (text: String($0), status: 200) }
-        guard answers.count == 2 else { Benchmarks.fail("expected two answers, one a line") }
+        let whole = String(decoding: data, as: UTF8.self)
+        let federated = !whole.hasPrefix("{")
+        let answers = federated ? [(text: whole, status: 200)] : whole.split(separator: "\n").map { (text: String($0), status: 200) }
+        guard federated || answers.count == 2 else { Benchmarks.fail("expected two query answers, one a line, or a federation answer") }
+        let decode = { () throws(ProbeError) -> [PrometheusReader.Series] in
+            federated
+                ? try PrometheusReader.decodeFederated(answers[0], clock: (#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1,"1"]}]}}"#, 200), url: "bench")
+                : try PrometheusReader.decode(answers, url: "bench")
+        }
         let text = answers[0].text
         var jsons: [Double] = []
         var decodes: [Double] = []
@@ -73,14 +86,14 @@ enum PollBenchmark {
         var series = 0
         var instances = 0
         let clock = ContinuousClock()
-        for _ in 0..<max(1, iterations) {
+        for _ in 0..<(federated ? 0 : max(1, iterations)) {
             let jsonStart = clock.now
             guard (try? JSONParser.parse(text)) != nil else { Benchmarks.fail("not JSON") }
             jsons.append(seconds(clock.now - jsonStart))
         }
         for iteration in 0..<max(1, iterations) {
             let start = clock.now
-            guard let decoded = try? PrometheusReader.decode(answers, url: "bench") else { Benchmarks.fail("not a Prometheus answer") }
+            guard let decoded = try? decode() else { Benchmarks.fail("not a Prometheus answer") }
             let decodedAt = clock.now
             var bodies: [String: String] = [:]
             for item in decoded { bodies[item.instance ?? "", default: ""] += item.line }
@@ -99,7 +112,7 @@ enum PollBenchmark {
             series = decoded.count
             instances = bodies.count
         }
-        print(#"{"benchmark":"prometheus_answer","bytes":\#(data.count),"series":\#(series),"instances":\#(instances),"json_parse_ms":\#(Format.fixed(median(jsons) * 1000, 1)),"decode_ms":\#(Format.fixed(median(decodes) * 1000, 1)),"parse_ms":\#(Format.fixed(median(parses) * 1000, 1)),"apply_ms":\#(Format.fixed(median(applies) * 1000, 1))}"#)
+        print(#"{"benchmark":"prometheus_answer","bytes":\#(data.count),"series":\#(series),"instances":\#(instances),"api":"\#(federated ? "federate" : "query")","json_parse_ms":\#(jsons.isEmpty ? "null" : Format.fixed(median(jsons) * 1000, 1)),"decode_ms":\#(Format.fixed(median(decodes) * 1000, 1)),"parse_ms":\#(Format.fixed(median(parses) * 1000, 1)),"apply_ms":\#(Format.fixed(median(applies) * 1000, 1))}"#)
     }
 
     private static func median(_ values: [Double]) -> Double {

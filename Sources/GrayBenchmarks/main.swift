@@ -9,8 +9,9 @@ import GrayRuntime
 ///     grayctl-bench replay FILE [iterations]   recording read + replay: seconds (median run)
 ///     grayctl-bench render FILE [iterations]   one dashboard frame at 200×60 (state → cells → diff), the
 ///                                              model built by replaying FILE: milliseconds (median frame)
-///     grayctl-bench prometheus-answer FILE [n]  a saved pair of Prometheus answers (one a line) decoded,
-///                                              split, parsed and applied: milliseconds of each stage
+///     grayctl-bench prometheus-answer FILE [n]  a saved Prometheus read (a pair of query answers, one a
+///                                              line, or a /federate answer) decoded, split, parsed and
+///                                              applied: milliseconds of each stage
 ///     grayctl-bench prometheus-query SELECTOR  prints the two queries a round sends for a version's
 ///                                              selector (default metric names, one a line), to save
 ///                                              their answers for the above
