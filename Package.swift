@@ -14,6 +14,8 @@ let package = Package(
     products: [
         .executable(name: "grayctl", targets: ["grayctl"]),
         .executable(name: "grayctl-bench", targets: ["GrayBenchmarks"]),
+        // grayctl's modules for the fuzz targets in fuzz/ (a package of its own: normal builds never see them).
+        .library(name: "GrayModules", targets: ["GrayCore", "GrayRender", "GrayProbe", "GrayRuntime"]),
         // The reference fleet (gRPC stack: minutes to build; grayctl does not link it).
         .executable(name: "order-service", targets: ["OrderServiceMain"]),
         .executable(name: "order-gateway", targets: ["OrderGatewayMain"]),

@@ -1,9 +1,9 @@
 import GRPCHealthMessages
 import SwiftProtobuf
-import GrayCore
+public import GrayCore
 
 /// gRPC's message framing over HTTP/2 and its percent-encoded `grpc-message`.
-enum GRPCFraming {
+public enum GRPCFraming {
     /// One uncompressed message: flag 0, 4-byte big-endian length, the bytes.
     static func frame(_ message: [UInt8]) -> [UInt8] {
         let count = UInt32(message.count)
@@ -11,7 +11,7 @@ enum GRPCFraming {
     }
 
     /// The first complete message of a body, nil when the body is cut short or compressed.
-    static func firstMessage(_ body: [UInt8]) -> [UInt8]? {
+    public static func firstMessage(_ body: [UInt8]) -> [UInt8]? {
         guard body.count >= 5, body[0] == 0 else { return nil }
         let length = Self.length(body, at: 0)
         guard body.count - 5 >= length else { return nil }
@@ -20,7 +20,7 @@ enum GRPCFraming {
 
     /// Removes and returns every complete message at the front of `buffer` (a stream's bytes so
     /// far); an incomplete one stays for the next call.
-    static func takeMessages(from buffer: inout [UInt8]) -> [[UInt8]] {
+    public static func takeMessages(from buffer: inout [UInt8]) -> [[UInt8]] {
         var messages: [[UInt8]] = []
         var start = 0
         while buffer.count - start >= 5 {
@@ -40,7 +40,7 @@ enum GRPCFraming {
     }
 
     /// Decodes `%XX` escapes (`grpc-message` is percent-encoded UTF-8).
-    static func percentDecoded(_ text: String) -> String {
+    public static func percentDecoded(_ text: String) -> String {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {
@@ -58,7 +58,7 @@ enum GRPCFraming {
 
 /// The two messages of `grpc.health.v1`, with the SwiftProtobuf types generated from
 /// `protos/grpc/health/v1/health.proto` (module GRPCHealthMessages: no NIO, no gRPC stack).
-enum HealthProtobuf {
+public enum HealthProtobuf {
     /// `HealthCheckRequest{service}`, serialized.
     static func request(service: String) -> [UInt8] {
         let request = Grpc_Health_V1_HealthCheckRequest.with { $0.service = service }
@@ -67,7 +67,7 @@ enum HealthProtobuf {
 
     /// The status of a serialized `HealthCheckResponse`; nil when the bytes are not one. A status
     /// number the proto does not define reads as UNKNOWN, as an absent field does (proto3's default).
-    static func status(_ message: [UInt8]) -> HealthStatus? {
+    public static func status(_ message: [UInt8]) -> HealthStatus? {
         guard let response = try? Grpc_Health_V1_HealthCheckResponse(serializedBytes: message) else { return nil }
         switch response.status {
         case .unknown, .UNRECOGNIZED: return .unknown

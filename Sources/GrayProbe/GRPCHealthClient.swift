@@ -48,7 +48,8 @@ public struct GRPCHealthClient: Sendable {
         return Self.interpret(response, url: url)
     }
 
-    static func interpret(_ response: HTTPResponse, url: String) -> Result {
+    /// What a `Check` answer (`response`, from `url`) says: the status, or why it cannot be read.
+    public static func interpret(_ response: HTTPResponse, url: String) -> Result {
         guard response.status == 200 else {
             return Result(status: .unreachable, seconds: response.seconds, error: .httpStatus(url: url, status: response.status, body: response.text))
         }

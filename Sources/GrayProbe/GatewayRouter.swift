@@ -69,13 +69,19 @@ public struct GatewayRouter: Sendable {
     private func current() async throws(ProbeError) -> (weight: Int, generation: String) {
         let response = try await http.send(HTTPRequest(url: url, connectTimeout: timeout, timeout: timeout))
         guard response.status == 200 else { throw .httpStatus(url: url, status: response.status, body: response.text) }
-        guard let document = try? JSONParser.parse(response.text), let number = document["weight"]?.number else {
+        return try Self.reading(response.text, etag: response.header("etag"), url: url)
+    }
+
+    /// The weight and generation in the gateway's `GET /admin/canary` answer (`text`, with its
+    /// `etag` header when it sent one): `{"weight":N,"generation":G}`, N a whole percent.
+    public static func reading(_ text: String, etag: String?, url: String) throws(ProbeError) -> (weight: Int, generation: String) {
+        guard let document = try? JSONParser.parse(text), let number = document["weight"]?.number else {
             throw .badResponse(url: url, reason: "expected {\"weight\":N,\"generation\":G}")
         }
         guard let weight = Self.percent(number) else {
             throw .badResponse(url: url, reason: "weight \(number.isFinite ? JSONWriter.number(number) : "\(number) (out of range)") is not a whole percent in 0...100")
         }
-        let generation = response.header("etag")?.trimmingCharacters(in: CharacterSet(charactersIn: "\"W/"))
+        let generation = etag?.trimmingCharacters(in: CharacterSet(charactersIn: "\"W/"))
             ?? document["generation"]?.number.map { JSONWriter.number($0) } ?? ""
         return (weight, generation)
     }

@@ -36,6 +36,14 @@ public struct HTTPResponse: Sendable {
     /// Seconds from start to end of the exchange.
     public var seconds: Double
 
+    /// An answer as libcurl delivered it (tests and fuzzing build their own).
+    public init(status: Int, headers: [(String, String)], body: [UInt8], seconds: Double) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.seconds = seconds
+    }
+
     /// The last value of header `name` (case-insensitive).
     public func header(_ name: String) -> String? {
         let lowered = name.lowercased()

@@ -89,21 +89,7 @@ public struct EnvoyRouter: TrafficRouter {
         guard response.status == 200, let dump = try? JSONParser.parse(response.text) else {
             throw .httpStatus(url: url, status: response.status, body: response.status == 200 ? "not JSON" : response.text)
         }
-        func uses(_ value: JSONValue) -> Bool {
-            switch value {
-            case .object(let fields):
-                if fields["runtime_key_prefix"]?.string == prefix {
-                    let names = Set(fields["clusters"]?.array?.compactMap { $0["name"]?.string } ?? [])
-                    if names.contains(clusters.stable) && names.contains(clusters.canary) { return true }
-                }
-                return fields.values.contains(where: uses)
-            case .array(let items):
-                return items.contains(where: uses)
-            default:
-                return false
-            }
-        }
-        guard uses(dump) else {
+        guard Self.routeUses(dump, prefix: prefix, clusters: clusters) else {
             throw .badResponse(
                 url: url,
                 reason: "no route's weighted_clusters has runtime_key_prefix \"\(prefix)\" with clusters \(clusters.stable) and \(clusters.canary): the runtime keys grayctl would set steer nothing (check targets.router.runtime_prefix and clusters)")
@@ -117,7 +103,31 @@ public struct EnvoyRouter: TrafficRouter {
         let url = admin + "/runtime"
         let response = try await http.send(HTTPRequest(url: url, connectTimeout: timeout, timeout: timeout))
         guard response.status == 200 else { throw .httpStatus(url: url, status: response.status, body: response.text) }
-        guard let document = try? JSONParser.parse(response.text), let entries = document["entries"]?.object else {
+        return try Self.weights(runtime: response.text, stableKey: stableKey, canaryKey: canaryKey, url: url)
+    }
+
+    /// Whether Envoy's `/config_dump` (`dump`) has a route whose `weighted_clusters` read the
+    /// runtime keys under `prefix` and name both `clusters`.
+    public static func routeUses(_ dump: JSONValue, prefix: String, clusters: RouterSides) -> Bool {
+        switch dump {
+        case .object(let fields):
+            if fields["runtime_key_prefix"]?.string == prefix {
+                let names = Set(fields["clusters"]?.array?.compactMap { $0["name"]?.string } ?? [])
+                if names.contains(clusters.stable) && names.contains(clusters.canary) { return true }
+            }
+            return fields.values.contains { routeUses($0, prefix: prefix, clusters: clusters) }
+        case .array(let items):
+            return items.contains { routeUses($0, prefix: prefix, clusters: clusters) }
+        default:
+            return false
+        }
+    }
+
+    /// The two clusters' weights in Envoy's `GET /runtime` answer (`text`, from `url`): the final
+    /// values of `stableKey` and `canaryKey`. A key that is unset, or set to what Envoy ignores (not
+    /// a whole number that fits 32 bits), is an error naming it, never a guessed weight.
+    public static func weights(runtime text: String, stableKey: String, canaryKey: String, url: String) throws(ProbeError) -> SplitWeights {
+        guard let document = try? JSONParser.parse(text), let entries = document["entries"]?.object else {
             throw .badResponse(url: url, reason: "expected Envoy's runtime ({\"layers\":…,\"entries\":{…}})")
         }
         func weight(_ key: String) throws(ProbeError) -> Int {

@@ -61,12 +61,16 @@ public struct HAProxyRouter: TrafficRouter {
     /// The two servers' current weights.
     private func current() async throws(ProbeError) -> SplitWeights {
         let answer = try await socket.send("get weight \(backend)/\(servers.stable); get weight \(backend)/\(servers.canary)")
+        return try Self.weights(answer: answer, place: "HAProxy \(backend)/\(servers.stable), \(backend)/\(servers.canary)")
+    }
+
+    /// The two weights in HAProxy's answer to `get weight STABLE; get weight CANARY` (`5 (initial
+    /// 0)` a line); anything else is an error quoting it, with `place` naming the servers.
+    public static func weights(answer: String, place: String) throws(ProbeError) -> SplitWeights {
         let lines = answer.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let numbers = lines.map { line in line.split(separator: " ").first.flatMap { Int($0) } }
         guard numbers.count == 2, let stable = numbers[0], let canary = numbers[1] else {
-            throw .badResponse(
-                url: "HAProxy \(backend)/\(servers.stable), \(backend)/\(servers.canary)",
-                reason: "expected two weights, got \"\(lines.joined(separator: " | ").prefix(200))\"")
+            throw .badResponse(url: place, reason: "expected two weights, got \"\(lines.joined(separator: " | ").prefix(200))\"")
         }
         return SplitWeights(stable: stable, canary: canary)
     }
