@@ -1,22 +1,33 @@
 import Dispatch
+import Synchronization
 import Foundation
 
-/// Runs an action when the process gets SIGINT or SIGTERM, instead of dying: a graceful drain
-/// for the fleet's servers, a clean stop for grayctl. The handlers live as long as this object.
+/// Runs an action when the process gets SIGINT, SIGTERM or SIGHUP (its terminal closed: a dropped
+/// SSH session, a killed tmux pane), instead of dying: a graceful drain for the fleet's servers, a
+/// clean stop for grayctl (the journal kept, the demo's children stopped). The handlers live as
+/// long as this object; several objects may handle the same signals (each action runs).
 public final class OnSignals: @unchecked Sendable {
     private let action: @Sendable () -> Void
     private let lock = NSLock()
     private var sources: [any DispatchSourceSignal] = []
 
-    /// Creates a handler that calls `action` on each SIGINT or SIGTERM.
+    /// The signals handled.
+    public static let handled = [SIGINT, SIGTERM, SIGHUP]
+
+    /// The signals this process already set to SIG_IGN.
+    private static let ignoring = Mutex<Set<Int32>>([])
+
+    /// Creates a handler that calls `action` on each SIGINT, SIGTERM or SIGHUP.
     public init(_ action: @escaping @Sendable () -> Void) {
         self.action = action
     }
 
-    /// Replaces the default handlers of SIGINT and SIGTERM.
+    /// Replaces the default handlers of SIGINT, SIGTERM and SIGHUP.
     public func install() {
-        for signalNumber in [SIGINT, SIGTERM] {
-            signal(signalNumber, SIG_IGN)
+        for signalNumber in Self.handled {
+            // Once per process: libdispatch's own handler, installed by the first source, would be
+            // replaced by a second SIG_IGN, and every source of that signal would then stay silent.
+            if Self.ignoring.withLock({ $0.insert(signalNumber).inserted }) { signal(signalNumber, SIG_IGN) }
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             let action = self.action
             source.setEventHandler { @Sendable in action() }

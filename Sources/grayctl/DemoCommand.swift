@@ -1,4 +1,5 @@
 import ArgumentParser
+import SignalActions
 import Foundation
 import GrayProbe
 import GrayRender
@@ -54,12 +55,26 @@ struct DemoCommand: AsyncParsableCommand {
             throw InputError("\(error)")
         }
         defer { fleet.stop() }
-        do {
+        // Ctrl-C, SIGTERM or a closed terminal while the fleet starts: stop starting, then stop
+        // what started. The handler stays for the whole run (cancelling a finished start is
+        // harmless); the session installs its own beside it.
+        let (router, prometheus) = (router, prometheus)
+        let starting = Task {
             let progress = { (step: String) in InputFiles.writeError("grayctl demo: \(step)…\n") }
             try await fleet.start(router: router, progress: progress)
             if prometheus { try await fleet.startPrometheus(progress: progress) }
-        } catch {
+        }
+        let interruptions = OnSignals { starting.cancel() }
+        interruptions.install()
+        defer { withExtendedLifetime(interruptions) {} }
+        let started = await starting.result
+        switch started {
+        case .success where starting.isCancelled, .failure(is CancellationError):
+            throw InputError("interrupted while the demo fleet was starting; what had started is stopped")
+        case .failure(let error):
             throw InputError("\(error)")
+        case .success:
+            break
         }
         let configuration = try LiveOptions.loadConfig(try fleet.config(), needsRouter: true)
         let session = try await ReleaseSetup.session(

@@ -28,6 +28,11 @@ final class TmuxPane {
         try tmux(["send-keys", "-t", session] + keys)
     }
 
+    /// Closes the terminal: the session is killed, and the kernel hangs up (SIGHUP) on what ran in it.
+    func close() throws {
+        try tmux(["kill-session", "-t", session])
+    }
+
     /// Resizes the pane's window.
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
@@ -55,6 +60,7 @@ final class TmuxPane {
 
     /// Runs tmux with posix_spawn and waitpid: Foundation's Process waits for every descriptor it
     /// handed the child to close, and the tmux server that `new-session` forks keeps them forever.
+    /// The server, and what runs in its panes, starts with no signal blocked or ignored.
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).out").path
@@ -66,8 +72,20 @@ final class TmuxPane {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = (["tmux", "-u", "-L", socket] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // A clean signal state, as a user's shell has: a test's thread blocks every signal, and
+        // the pane's shell and grayctl would inherit that (a closed pane's SIGHUP never arriving).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        guard posix_spawnp(&pid, "tmux", &actions, nil, argv, environ) == 0 else {
+        guard posix_spawnp(&pid, "tmux", &actions, &attributes, argv, environ) == 0 else {
             throw CocoaError(.executableNotLoadable)
         }
         var status: Int32 = 0
