@@ -151,6 +151,26 @@ struct MetricMismatchTests {
         #expect(report.result(.errors)?.verdict == .trip)
     }
 
+    @Test("while the router's series are the source, the canary's own metrics failing is named in the metrics gate (the gates still judge)")
+    func ownMetricsFailingBesideTheRouter() throws {
+        var names = MetricNames()
+        names.upstreamValues = [.stable: "orders-v1", .canary: "orders-v2"]
+        var fleet = FleetState(names: names, failureCodes: .defaults, keep: 30)
+        for second in 0...4 {
+            let total = Double(second) * 40
+            fleet.apply(.metrics(.router, try Self.routerScrape(stable: "orders-v1", canary: "orders-v2", canaryFailed: 0, total: total)), at: Double(second))
+        }
+        fleet.apply(.metrics(.canary, try Counters(ok: 10, failed: 0).exposition(ok: "OK", failed: "Unavailable")), at: 1)
+        let healthy = try #require(GateEvaluator(settings: GateSettings()).evaluate(fleet, now: 4).result(.metrics))
+        #expect(healthy.reason == "canary metrics fresh (from router)", "\(healthy.reason)")
+        fleet.apply(.failed(.canary, endpoint: "metrics", message: "http://c/metrics: Timeout was reached (curl error 28)"), at: 3)
+        let failing = try #require(GateEvaluator(settings: GateSettings()).evaluate(fleet, now: 4).result(.metrics))
+        #expect(failing.verdict == .pass)
+        #expect(failing.reason == "canary metrics fresh (from router); the canary's own metrics failing (http://c/metrics: Timeout was reached (curl error 28)), judged on the router's", "\(failing.reason)")
+        fleet.apply(.metrics(.canary, try Counters(ok: 20, failed: 0).exposition(ok: "OK", failed: "Unavailable")), at: 4)
+        #expect(GateEvaluator(settings: GateSettings()).evaluate(fleet, now: 4).result(.metrics)?.reason == "canary metrics fresh (from router)", "a good read clears it")
+    }
+
     @Test("router series for only one version are not used (no canary series would read as 0 requests forever)")
     func oneVersionOnly() throws {
         var fleet = FleetState(names: MetricNames(), failureCodes: .defaults, keep: 30)

@@ -239,6 +239,16 @@ public struct FleetState: Sendable {
         return version.target
     }
 
+    /// A version's instances whose own metrics fail now (their last failure is newer than their
+    /// last good read), with that failure's message: while the router's series are the source,
+    /// the gates do not need them, but the operator must still hear of them.
+    public func failingOwnMetrics(of version: Version) -> [(subject: Subject, message: String)] {
+        instances(of: version).compactMap { subject in
+            guard let failure = failures[subject]?["metrics"], failure.at > (metrics[subject]?.lastGoodScrape ?? -.infinity) else { return nil }
+            return (subject, failure.message)
+        }
+    }
+
     /// The subjects whose metrics a version's traffic is read from now.
     public func metricsSubjects(of version: Version) -> [Subject] {
         trafficSource(of: version) == .router ? [.router] : instances(of: version)
