@@ -49,10 +49,14 @@ def slope_per_hour(points):
 
 
 def main():
-    fleet = Fleet(load_seconds=SECONDS + 30, rps=200)
+    fleet = Fleet(load_seconds=min(3600, SECONDS + 30), rps=200)  # order-load runs at most an hour
     socket = f"grayctl-soak-{os.getpid()}"
     headless = None
     try:
+        load = next(process for process in fleet.processes if os.path.basename(process.args[0]) == "order-load")
+        time.sleep(1)
+        if load.poll() is not None:
+            raise RuntimeError(f"order-load exited at once (status {load.returncode}): check its arguments")
         request = urllib.request.Request(
             f"http://{fleet.addresses['gateway'][1]}/admin/canary", data=json.dumps({"weight": 20}).encode(),
             headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}, method="PUT")
