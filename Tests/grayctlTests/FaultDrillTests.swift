@@ -73,7 +73,7 @@ struct FaultDrillTests {
         let puts = try Self.proxyLog(fleet, "gateway").filter { $0.hasPrefix("PUT ") }
         let refused = puts.filter { $0.hasSuffix("500 refused") }.count
         #expect(refused >= 10, "the rollback was re-sent round after round while the router refused it: \(puts)")
-        #expect(puts.last?.hasSuffix("200 forwarded") == true, "then it landed: \(puts)")
+        #expect(puts.last?.contains("200 forwarded") == true, "then it landed: \(puts)")
     }
 
     @Test("a router that accepts a weight and keeps reporting the old one: never counted as a step (promote_failed), the weight stays 0, exit 4")
@@ -93,6 +93,37 @@ struct FaultDrillTests {
         let journal = Self.journal(fleet)
         #expect(!journal.isEmpty && journal.last == "promote_failed 0", "every promotion the router did not take is journalled as failed: \(journal)")
         #expect(try Self.proxyLog(fleet, "gateway").contains { $0.hasPrefix("PUT ") && $0.hasSuffix("ignored") })
+    }
+
+    @Test("grayctl killed with SIGKILL mid-release, restarted: refused without --resume, then resumed at the journalled step; journal and router agree, and no step is sent twice")
+    func killedAndResumed() throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        let config = try Self.start(fleet, loadSeconds: 60, proxied: ["gateway"], plan: "{steps: [10, 50, 100], bake: 4s, interval: 500ms}")
+        let journal = fleet.folder.appendingPathComponent("journal.jsonl").path
+        let first = Process()
+        first.executableURL = FleetProcesses.binaries.appendingPathComponent("grayctl")
+        first.arguments = ["release", "--headless", "--config", config, "--max-duration", "60", "--journal", journal]
+        first.environment = ["GRAYCTL_ROUTER_TOKEN": "e2e-token"]
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        let stepped = SignalDrillTests.waitUntil(30) { (try? fleet.weight()) == 10 }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        try #require(stepped, "the release reached its first step")
+        #expect(first.terminationReason == .uncaughtSignal)
+        #expect(try fleet.weight() == 10 && Self.journal(fleet) == ["promote 10"], "killed mid-bake: journal and router agree at 10%")
+        let refused = try fleet.grayctl(["release", "--headless", "--config", config, "--max-duration", "30", "--journal", journal])
+        #expect(refused.status == 2 && refused.stderr.contains("in flight at 10%"), "\(refused.stderr)")
+        #expect(try fleet.weight() == 10, "nothing changed until told")
+        let resumed = try fleet.grayctl(["release", "--headless", "--config", config, "--max-duration", "40", "--journal", journal, "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+        #expect(try fleet.weight() == 100)
+        #expect(Self.journal(fleet).filter { $0.hasPrefix("promote ") } == ["promote 10", "promote 50", "promote 100"], "\(Self.journal(fleet))")
+        let puts = try Self.proxyLog(fleet, "gateway").filter { $0.hasPrefix("PUT ") }
+        #expect(puts.map { $0.split(separator: " ").last.map(String.init) ?? "" } == [#"{"weight":10}"#, #"{"weight":50}"#, #"{"weight":100}"#],
+                "each step sent once, the journalled 10% never again: \(puts)")
     }
 
     @Test("the canary's /metrics hung, slow under the timeout, over it, cut, garbage (its router exports none): no step while it is missing, the first once it answers, each failure recorded by name, a rollback once stale")

@@ -13,7 +13,8 @@ Drills, switched by POST /drill/... (answered 200 "ok"; the switch takes effect 
                             closes), "garbage" (200 with bytes that are no exposition), "absent"
                             (404: a router that exports no metrics), "pass"
   /drill/clear              back to passing everything through
-Every proxied request is logged as "METHOD PATH STATUS forwarded|refused|ignored|…", one a line:
+Every proxied request is logged as "METHOD PATH STATUS forwarded|refused|ignored|…" (a forwarded
+PUT with its body), one a line:
 GET /drill/log answers the log so far.
 """
 import http.client
@@ -102,7 +103,7 @@ class Handler(BaseHTTPRequestHandler):
         if method == "GET" and self.path.startswith("/metrics") and metrics != "pass":
             return self.metrics_drill(metrics)
         status, _ = self.forward(method, body)
-        self.log(status, "forwarded")
+        self.log(status, "forwarded" + (" " + body.decode(errors="replace") if method == "PUT" and body else ""))
 
     def metrics_drill(self, mode):
         if mode == "hang":
