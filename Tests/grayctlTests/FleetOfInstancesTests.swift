@@ -6,6 +6,7 @@ import Testing
 final class PrometheusProcess: @unchecked Sendable {
     private(set) var process = Process()
     private(set) var url = ""
+    private var arguments: [String] = []
 
     /// Starts Prometheus with `jobs` (job name → `host:port` targets), its data in `folder`, and
     /// waits (up to 30 s) until it is ready. A port taken meanwhile by another test's server makes
@@ -21,26 +22,44 @@ final class PrometheusProcess: @unchecked Sendable {
             url = "http://127.0.0.1:\(port)"
             process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
-            process.arguments = [
+            arguments = [
                 "--config.file=\(config.path)", "--storage.tsdb.path=\(folder.appendingPathComponent("tsdb-\(port)").path)",
                 "--web.listen-address=127.0.0.1:\(port)",
             ]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline, process.isRunning {
-                let probe = Process()
-                probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                probe.arguments = ["curl", "-sf", "-o", "/dev/null", url + "/-/ready"]
-                try probe.run()
-                probe.waitUntilExit()
-                if probe.terminationStatus == 0 { return }
-                Thread.sleep(forTimeInterval: 0.2)
-            }
-            stop()
+            if try run() { return }
         }
         throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "prometheus did not become ready at \(url) (three tries)"])
+    }
+
+    /// Starts Prometheus again after ``stop()``, on the same port with the same data; throws when
+    /// it does not become ready.
+    func restart() throws {
+        guard try run() else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "prometheus did not come back at \(url)"])
+        }
+    }
+
+    /// Runs Prometheus with `arguments` and waits (up to 30 s) until it is ready; false (stopped)
+    /// when it is not.
+    private func run() throws -> Bool {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/prometheus")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, process.isRunning {
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            probe.arguments = ["curl", "-sf", "-o", "/dev/null", url + "/-/ready"]
+            try probe.run()
+            probe.waitUntilExit()
+            if probe.terminationStatus == 0 { return true }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        stop()
+        return false
     }
 
     /// Waits (up to `seconds`) until series of `count` instances of `job` have a sample; Prometheus
@@ -256,6 +275,61 @@ struct FleetOfInstancesTests {
         let rollback = try #require(Self.rollback(run.stdout), "\(run.stdout)")
         #expect(rollback.contains("canary metrics stale for ") && rollback.contains("> 6 s"), "\(rollback)")
         #expect(try setup.fleet.weight() == 0)
+    }
+}
+
+extension FleetOfInstancesTests {
+    @Test("Prometheus killed and restarted mid-release: the stale metrics hold while it is down, judging resumes once it scrapes again, promoted without a rollback")
+    func prometheusRestarted() throws {
+        let setup = try Self.start(loadSeconds: 60)
+        defer { setup.stop() }
+        let restarted = DispatchSemaphore(value: 0)
+        Self.once(canaryHasTraffic: setup) {
+            Thread.sleep(forTimeInterval: 1)
+            kill(setup.prometheus.process.processIdentifier, SIGKILL)
+            setup.prometheus.process.waitUntilExit()
+            Thread.sleep(forTimeInterval: 6)
+            do {
+                try setup.prometheus.restart()
+            } catch {
+                Issue.record("\(error)")
+            }
+            restarted.signal()
+        }
+        let gates = "{window: 5s, fast_window: 3s, min_requests: 20, stale_hold: 3s, stale_rollback: 30s}"
+        let run = try Self.release(setup, config: try Self.config(setup, gates: gates), seconds: 50)
+        #expect(restarted.wait(timeout: .now() + 5) == .success)
+        #expect(run.status == 0, "promoted once Prometheus was back: \(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains(#""event":"hold","reason":"canary metrics stale for "#), "held while Prometheus was down: \(run.stdout)")
+        #expect(Self.rollback(run.stdout) == nil, "\(run.stdout)")
+        #expect(try setup.fleet.weight() == 100)
+        #expect(run.recording.contains("curl error 7"), "Prometheus refusing connections while down is recorded")
+    }
+
+    @Test("DNS discovery returning nothing (a name that does not resolve): the canary has no instances, the release holds at 0% naming the name, exit 4")
+    func dnsReturnsNothing() throws {
+        let setup = try Self.start(loadSeconds: 20)
+        defer { setup.stop() }
+        let fleet = setup.fleet
+        let name = "grayctl-none-\(UInt32.random(in: 0...UInt32.max)).invalid"
+        let yaml = """
+            targets:
+              router: {admin: "http://\(fleet.addresses["gateway"]!.admin)", kind: gateway}
+              stable: {admin: "http://\(fleet.addresses["stable-1"]!.admin)", grpc: "\(fleet.addresses["stable-1"]!.grpc)"}
+              canary: {dns: {name: \(name), grpc_port: 50051, admin_port: 9090, every: 1s}}
+            plan: {steps: [10, 50, 100], bake: 2s, interval: 500ms}
+            gates: {window: 5s, fast_window: 3s, min_requests: 20}
+            """
+        let path = fleet.folder.appendingPathComponent("dns-none.yaml").path
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        let run = try fleet.grayctl([
+            "release", "--headless", "--config", path, "--max-duration", "6",
+            "--journal", fleet.folder.appendingPathComponent("journal-dns.jsonl").path,
+        ])
+        #expect(run.status == 4, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains(name), "the holds name the name that resolves to nothing: \(run.stdout)")
+        #expect(!run.stdout.contains(#""event":"step""#), "\(run.stdout)")
+        #expect(try fleet.weight() == 0)
     }
 }
 
