@@ -34,6 +34,7 @@ public final class Journal: ReleaseJournal, @unchecked Sendable {
     /// the next entry starts a line of its own.
     public init(path: String) throws(JournalError) {
         self.path = path
+        if Self.isSpecialFile(path) { throw .cannotOpen(path: path, reason: Self.notAFile) }
         if !FileManager.default.fileExists(atPath: path) {
             var missing: [URL] = []
             var folder = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -71,6 +72,15 @@ public final class Journal: ReleaseJournal, @unchecked Sendable {
         try? handle.close()
     }
 
+    private static let notAFile = "not a regular file (a device or a pipe keeps nothing: give a file, or leave --journal out)"
+
+    /// Whether `path` exists and is not a regular file (`/dev/null`, `/dev/full`, a FIFO): reading
+    /// one to its end may never end, and what is written to it is not kept.
+    private static func isSpecialFile(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG
+    }
+
     /// Appends `entry` and waits until it is on disk.
     public func append(_ entry: JournalEntry) throws {
         let line = RecordingWriter.line(RecordLine(
@@ -88,6 +98,7 @@ public final class Journal: ReleaseJournal, @unchecked Sendable {
     /// are written before their change).
     public static func read(at path: String) throws(JournalError) -> (entries: [JournalEntry], warnings: [String]) {
         guard FileManager.default.fileExists(atPath: path) else { return ([], []) }
+        if isSpecialFile(path) { throw .cannotRead(path: path, reason: notAFile) }
         guard let data = FileManager.default.contents(atPath: path) else { throw .cannotRead(path: path, reason: errnoText()) }
         let text = String(decoding: data, as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -36,4 +36,11 @@ struct JournalFileTests {
         try Data("{\"t\":1}\n{\"t\":1.0,\"kind\":\"action\",\"action\":\"pause\",\"weight\":0}\n".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: Journal.JournalError.unreadableLine(path: path, line: 1, excerpt: "{\"t\":1}")) { try Journal.read(at: path) }
     }
+
+    @Test("a device or a pipe is refused as a journal at once, naming it (reading /dev/full to its end would never end)", arguments: ["/dev/full", "/dev/null", "/dev/zero"])
+    func specialFile(path: String) {
+        let reason = "not a regular file (a device or a pipe keeps nothing: give a file, or leave --journal out)"
+        #expect(throws: Journal.JournalError.cannotRead(path: path, reason: reason)) { try Journal.read(at: path) }
+        #expect(throws: Journal.JournalError.cannotOpen(path: path, reason: reason)) { try Journal(path: path) }
+    }
 }
