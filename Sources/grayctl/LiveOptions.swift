@@ -36,7 +36,6 @@ struct LiveOptions: ParsableArguments {
         cacert == nil && cert == nil ? nil : ProbeTLS(caFile: cacert, certFile: cert, keyFile: key)
     }
 
-    /// The configuration at `config`, checked for what a live run needs.
     /// What is missing for grayctl to health-check every instance of the canary, if anything.
     static func healthGap(_ canary: TargetEndpoints?) -> String? {
         guard let canary else { return "targets.canary is missing" }
@@ -51,6 +50,18 @@ struct LiveOptions: ParsableArguments {
         return nil
     }
 
+    /// The config file of a live command: `--config`, else the default places (``ConfigLocation``).
+    static func configPath(_ explicit: String?) throws -> String {
+        do {
+            return try ConfigLocation.resolve(
+                explicit: explicit, directory: FileManager.default.currentDirectoryPath, environment: ProcessInfo.processInfo.environment,
+                exists: { FileManager.default.fileExists(atPath: $0) })
+        } catch {
+            throw InputError(error.description)
+        }
+    }
+
+    /// The configuration at `config`, checked for what a live run needs.
     static func loadConfig(_ config: String, needsRouter: Bool) throws -> GrayConfig {
         let configuration = try InputFiles.loadConfig(config)
         if needsRouter, configuration.targets[.router]?.engine == nil {

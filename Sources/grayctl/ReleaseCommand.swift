@@ -44,8 +44,10 @@ struct ReleaseCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Targets, plan and gates (YAML, see docs/gates.md).", valueName: "grayctl.yaml"))
-    var config: String
+    @Option(help: ArgumentHelp(
+        "Targets, plan and gates (YAML, see docs/gates.md); default ./grayctl.yaml, then $XDG_CONFIG_HOME/grayctl/grayctl.yaml.",
+        valueName: "grayctl.yaml"))
+    var config: String?
 
     @OptionGroup var live: LiveOptions
 
@@ -80,7 +82,7 @@ struct ReleaseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try LiveOptions.loadConfig(config, needsRouter: true)
+        let configuration = try LiveOptions.loadConfig(LiveOptions.configPath(config), needsRouter: true)
         let session = try await ReleaseSetup.session(
             configuration: configuration, live: live, mode: .release, journalPath: journalPath, newRelease: newRelease,
             resume: resume, adopt: adopt, token: try ReleaseSetup.token(file: routerTokenFile),

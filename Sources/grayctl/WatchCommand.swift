@@ -15,13 +15,15 @@ struct WatchCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Targets, plan and gates (YAML, see docs/gates.md).", valueName: "grayctl.yaml"))
-    var config: String
+    @Option(help: ArgumentHelp(
+        "Targets, plan and gates (YAML, see docs/gates.md); default ./grayctl.yaml, then $XDG_CONFIG_HOME/grayctl/grayctl.yaml.",
+        valueName: "grayctl.yaml"))
+    var config: String?
 
     @OptionGroup var live: LiveOptions
 
     func run() async throws {
-        let configuration = try LiveOptions.loadConfig(config, needsRouter: false)
+        let configuration = try LiveOptions.loadConfig(LiveOptions.configPath(config), needsRouter: false)
         let session = LiveSession(
             configuration: configuration, options: live, mode: .watch, router: nil, journal: nil, lock: nil,
             autoAdvance: false, operatorName: ProcessInfo.processInfo.environment["USER"] ?? "grayctl")

@@ -16,12 +16,15 @@ struct CommandLineTests {
         try grayctl(arguments)
     }
 
-    static func grayctl(_ arguments: [String]) throws -> Run {
+    /// Runs grayctl with `arguments` in `directory` (the repository by default), with `environment`
+    /// when given (the test's own otherwise).
+    static func grayctl(_ arguments: [String], in directory: URL = root, environment: [String: String]? = nil) throws -> Run {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("grayctl")
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.currentDirectoryURL = root
+        process.currentDirectoryURL = directory
+        if let environment { process.environment = environment }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -46,6 +49,27 @@ struct CommandLineTests {
         for line in run.stdout.split(separator: "\n") {
             #expect(line.hasPrefix("{\"t\":") || line.hasPrefix("{\"verdict\":"))
         }
+    }
+
+    @Test("without --config, watch reads ./grayctl.yaml, then $XDG_CONFIG_HOME/grayctl/grayctl.yaml; with none, exit 2 naming where it looked")
+    func configLookup() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("grayctl-lookup-\(UInt32.random(in: 0...UInt32.max))")
+        let work = folder.appendingPathComponent("work")
+        let xdg = folder.appendingPathComponent("xdg")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let environment = ["HOME": folder.path, "XDG_CONFIG_HOME": xdg.path, "PATH": "/usr/bin:/bin"]
+        let none = try Self.grayctl(["watch", "--headless", "--max-duration", "1"], in: work, environment: environment)
+        #expect(none.status == 2, "\(none.stderr)")
+        #expect(none.stderr.contains("no --config given and no grayctl.yaml at \(work.path)/grayctl.yaml or \(xdg.path)/grayctl/grayctl.yaml"), "\(none.stderr)")
+        let yaml = "service: from-%@\ntargets:\n  canary: {admin: \"http://127.0.0.1:1\", grpc: \"127.0.0.1:1\"}\n"
+        try FileManager.default.createDirectory(at: xdg.appendingPathComponent("grayctl"), withIntermediateDirectories: true)
+        try Data(yaml.replacingOccurrences(of: "%@", with: "xdg").utf8).write(to: xdg.appendingPathComponent("grayctl/grayctl.yaml"))
+        let fromXDG = try Self.grayctl(["watch", "--headless", "--max-duration", "1"], in: work, environment: environment)
+        #expect(fromXDG.status == 0 && fromXDG.stdout.contains(#"{"verdict":"#), "\(fromXDG.stdout)\n\(fromXDG.stderr)")
+        try Data("targets: {canary: {admin: 7}}\n".utf8).write(to: work.appendingPathComponent("grayctl.yaml"))
+        let local = try Self.grayctl(["watch", "--headless", "--max-duration", "1"], in: work, environment: environment)
+        #expect(local.status == 2 && local.stderr.contains("\(work.path)/grayctl.yaml"), "./grayctl.yaml is read first (this one is broken on purpose): \(local.stderr)")
     }
 
     @Test("the timeline names time, weight, gate values, decision and reason")
