@@ -72,6 +72,17 @@ struct CommandLineTests {
         #expect(local.status == 2 && local.stderr.contains("\(work.path)/grayctl.yaml"), "./grayctl.yaml is read first (this one is broken on purpose): \(local.stderr)")
     }
 
+    @Test("shell completions for bash, zsh and fish name the subcommands and their options", arguments: ["bash", "zsh", "fish"])
+    func completions(shell: String) throws {
+        let run = try Self.grayctl("--generate-completion-script", shell)
+        #expect(run.status == 0)
+        // fish's script lists a long option as 'NAME' (with = when it takes a value), the others as --NAME.
+        let options = shell == "fish" ? ["'config='", "'headless'", "'resume'"] : ["--config", "--headless", "--resume"]
+        for word in ["release", "watch", "demo", "replay"] + options {
+            #expect(run.stdout.contains(word), "\(shell) completion names \(word)")
+        }
+    }
+
     @Test("the timeline names time, weight, gate values, decision and reason")
     func timeline() throws {
         let run = try Self.grayctl("replay", "fixtures/recordings/error-spike.jsonl")
