@@ -30,8 +30,8 @@ for target in "${targets[@]}"; do  # one product at a time: a plain build would 
   # --sanitize links libFuzzer and ASan; -Xswiftc/-Xcc instrument every module for coverage too
   # (SwiftPM's --sanitize=fuzzer alone leaves the Swift code without coverage counters).
   swift build --package-path fuzz --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address \
-    -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address --product "$target" 2>&1 \
-    | grep -E "error|Build" >&2 || true
+    -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address --product "$target" >"${TMPDIR:-/tmp}/grayctl-fuzz-build.log" 2>&1 \
+    || { grep -E "error" "${TMPDIR:-/tmp}/grayctl-fuzz-build.log" >&2; echo "fuzz: building $target failed" >&2; exit 1; }
 done
 bin=$(swift build --package-path fuzz --scratch-path .build-fuzz --sanitize=fuzzer --sanitize=address --show-bin-path)
 

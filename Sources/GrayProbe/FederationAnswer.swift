@@ -6,8 +6,11 @@ import GrayCore
 /// Contract: `# TYPE`/`# HELP` comments and blank lines are skipped; every other line must be
 /// `name{label="value",…} value timestamp` as Prometheus writes it (names in the classic character
 /// set, label values with `\\`, `\"` and `\n` escapes, a value `Double` can read, an integer time in
-/// milliseconds) and end with a newline. A line that is not — a cut answer's last one among them —
-/// is an error naming its number, never a series. Each series
+/// milliseconds within ±10^15, about 31,000 years) and end with a newline. A line that is not — a cut
+/// answer's last one among them — is an error naming its number, never a series. (An answer cut
+/// exactly after a newline cannot be told from a whole one here: Prometheus streams it chunked, and
+/// curl fails a chunked transfer that ends without its last chunk.) An empty `instance` label, which
+/// federation writes on series that have none, is no instance. Each series
 /// keeps its line without the time — the exposition line a scrape of the instance would have given
 /// — and its `instance` label, unescaped. Nothing here reads a clock.
 struct FederationAnswer {
@@ -100,7 +103,8 @@ struct FederationAnswer {
                     }
                 }
                 guard closed else { throw fail("series \(name): a label value without its closing quote") }
-                if isInstance { instance = String(decoding: value, as: UTF8.self) }
+                // Federation writes `instance=""` on series that have none: that is no instance.
+                if isInstance, !value.isEmpty { instance = String(decoding: value, as: UTF8.self) }
                 if index < end, bytes[index] == UInt8(ascii: ",") { index += 1 }
             }
             guard index < end else { throw fail("series \(name): labels without their closing brace") }
@@ -115,6 +119,8 @@ struct FederationAnswer {
         guard valueEnd < end, let sampled = Int64(String(decoding: UnsafeBufferPointer(rebasing: bytes[(valueEnd + 1)..<end]), as: UTF8.self)) else {
             throw fail("series \(name): no sample time in milliseconds after the value")
         }
+        // A range, not abs(): abs(Int64.min) traps.
+        guard (-999_999_999_999_999...999_999_999_999_999).contains(sampled) else { throw fail("series \(name): the sample time \(sampled) ms is not a time") }
         let line = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<valueEnd]), as: UTF8.self) + "\n"
         return Item(line: line, instance: instance, isDown: name == "up" && value == 0, sampled: sampled)
     }

@@ -120,7 +120,8 @@ public struct PrometheusReader: Sendable {
             }
             // Prometheus's own `up` says whether its last scrape of the instance worked: a target it
             // cannot scrape keeps fresh `up 0` samples, and its other series are not news. Series
-            // without an age (a first scrape between the two queries) are not judged this round.
+            // without an age (through the query API, a first scrape between its two queries) are not
+            // judged this round.
             return bodies.sorted { $0.key < $1.key }.map { subject, body in
                 let name = { (instance: String) in instance.isEmpty ? subject.description : instance }
                 if let instance = down[subject] {
@@ -174,9 +175,10 @@ public struct PrometheusReader: Sendable {
         public var instance: String?
         /// True for Prometheus's `up` series at 0: its last scrape of the instance failed.
         public var isDown = false
-        /// How old the instance's oldest sample was at the ages query's evaluation time, in
-        /// milliseconds (never negative); nil when that answer did not name the instance (the two
-        /// queries are evaluated a moment apart: its first scrape may fall between them).
+        /// How old the instance's oldest sample was at Prometheus's evaluation time (its clock, or
+        /// the ages query's), in milliseconds (never negative); nil when the query API's ages
+        /// answer did not name the instance (its two queries are evaluated a moment apart: a first
+        /// scrape may fall between them).
         public var ageMilliseconds: Int64?
     }
 
@@ -210,7 +212,9 @@ public struct PrometheusReader: Sendable {
         case 400:
             throw .badResponse(url: url, reason: "Prometheus refused the selector (HTTP 400): \(federated.text.prefix(300).trimmingCharacters(in: .whitespacesAndNewlines))")
         case 404, 405:
-            throw .badResponse(url: url, reason: "this server has no /federate endpoint (HTTP \(federated.status); Thanos, Mimir and Cortex have none): set prometheus.api: query")
+            throw .badResponse(
+                url: url,
+                reason: "no /federate endpoint here (HTTP \(federated.status)): check that prometheus.url includes the server's route prefix, or, for a server without /federate (Thanos, Mimir, Cortex), set prometheus.api: query")
         default: throw .httpStatus(url: url, status: federated.status, body: federated.text)
         }
         let evaluated = try evaluationTime(clock, url: url)

@@ -7,7 +7,7 @@ public import GrayRender
 /// loop applies them to the model, renders a frame when something changed (at least twice a
 /// second, for clocks and countdowns) and waits up to 100 ms for a key. Commands that leave the
 /// dashboard (operator requests, faults) go to `onCommand`; `quit` and theme changes are handled
-/// here. ``stop()`` (SIGINT, SIGTERM) ends the loop; the terminal is restored on every exit path.
+/// here. ``stop()`` (SIGINT, SIGTERM, SIGHUP) ends the loop; the terminal is restored on every exit path.
 public final class DashboardLoop: @unchecked Sendable {
     private let lock = NSLock()
     private var inbox: [DashboardMessage] = []

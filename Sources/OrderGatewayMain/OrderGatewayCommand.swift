@@ -15,7 +15,7 @@ struct OrderGatewayCommand: AsyncParsableCommand {
             Each unary call and each new stream goes to the canary with probability weight/100; streams stay \
             pinned. GET/PUT /admin/canary on the admin port read and set the weight (PUT needs the token from \
             --admin-token-file or $GATEWAY_ADMIN_TOKEN). Prints "order-gateway grpc=HOST:PORT admin=HOST:PORT" \
-            when listening; SIGTERM or SIGINT drains.
+            when listening; SIGTERM, SIGINT or SIGHUP drains.
             """
     )
 

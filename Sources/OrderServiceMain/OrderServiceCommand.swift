@@ -12,7 +12,7 @@ struct OrderServiceCommand: AsyncParsableCommand {
         abstract: "Run one instance of the reference order-service (gRPC + HTTP admin port).",
         discussion: """
             Prints one line when listening: "order-service <version> (<role>) grpc=HOST:PORT admin=HOST:PORT". \
-            SIGTERM or SIGINT drains: health NOT_SERVING, /readyz 503, open RPCs get --drain-timeout, exit 0. \
+            SIGTERM, SIGINT or SIGHUP drains: health NOT_SERVING, /readyz 503, open RPCs get --drain-timeout, exit 0. \
             The admin token for POST /admin/faults is read from --admin-token-file or $ORDER_ADMIN_TOKEN.
             """
     )

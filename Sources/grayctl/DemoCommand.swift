@@ -1,5 +1,6 @@
 import ArgumentParser
 import SignalActions
+import Synchronization
 import Foundation
 import GrayProbe
 import GrayRender
@@ -55,22 +56,30 @@ struct DemoCommand: AsyncParsableCommand {
             throw InputError("\(error)")
         }
         defer { fleet.stop() }
-        // Ctrl-C, SIGTERM or a closed terminal while the fleet starts: stop starting, then stop
-        // what started. The handler stays for the whole run (cancelling a finished start is
-        // harmless); the session installs its own beside it.
+        // Ctrl-C, SIGTERM or a closed terminal before the session's own handler runs: stop starting
+        // (the fleet checks between steps), then stop what started. Installed before the start and
+        // kept for the whole run, beside the session's own handler once that runs.
+        let interrupted = Atomic<Bool>(false)
+        let starting = Mutex<Task<Void, any Error>?>(nil)
+        let interruptions = OnSignals {
+            interrupted.store(true, ordering: .sequentiallyConsistent)
+            starting.withLock { $0?.cancel() }
+        }
+        interruptions.install()
+        defer { withExtendedLifetime(interruptions) {} }
         let (router, prometheus) = (router, prometheus)
-        let starting = Task {
+        let start = Task {
             let progress = { (step: String) in InputFiles.writeError("grayctl demo: \(step)…\n") }
             try await fleet.start(router: router, progress: progress)
             if prometheus { try await fleet.startPrometheus(progress: progress) }
         }
-        let interruptions = OnSignals { starting.cancel() }
-        interruptions.install()
-        defer { withExtendedLifetime(interruptions) {} }
-        let started = await starting.result
+        starting.withLock { $0 = start }
+        if interrupted.load(ordering: .sequentiallyConsistent) { start.cancel() }
+        let started = await start.result
+        let stopped = InputError("interrupted while the demo fleet was starting; what had started is stopped")
         switch started {
-        case .success where starting.isCancelled, .failure(is CancellationError):
-            throw InputError("interrupted while the demo fleet was starting; what had started is stopped")
+        case _ where interrupted.load(ordering: .sequentiallyConsistent), .failure(is CancellationError):
+            throw stopped  // whatever failed after an interruption failed because of it
         case .failure(let error):
             throw InputError("\(error)")
         case .success:
@@ -81,6 +90,7 @@ struct DemoCommand: AsyncParsableCommand {
             configuration: configuration, live: live, mode: .demo, journalPath: fleet.folder.appendingPathComponent("journal.jsonl").path,
             newRelease: true, token: fleet.token, autoAdvance: true, operatorName: ProcessInfo.processInfo.environment["USER"] ?? "demo",
             faults: FaultClient(baseURL: "http://\(fleet.addresses[fleet.names("canary")[0]]!.admin)", token: fleet.token, name: fleet.names("canary")[0]))
+        if interrupted.load(ordering: .sequentiallyConsistent) { throw stopped }
         try await session.run()
     }
 }

@@ -237,7 +237,8 @@ final class DemoFleet: @unchecked Sendable {
         return output
     }
 
-    /// Starts a server and waits (up to 30 s) for its `grpc=… admin=…` line.
+    /// Starts a server and waits (up to 30 s) for its `grpc=… admin=…` line; throws
+    /// `CancellationError` as soon as the current task is cancelled.
     private func startServer(_ name: String, _ binary: String, _ arguments: [String]) throws {
         let output = try launch(name, binary, arguments)
         let deadline = Date().addingTimeInterval(30)
@@ -251,6 +252,7 @@ final class DemoFleet: @unchecked Sendable {
                 return
             }
             guard processes.last?.process.isRunning == true else { break }
+            if Task.isCancelled { throw CancellationError() }
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw StartError(description: "\(binary) did not start: see \(folder.appendingPathComponent("\(name).log").path)")

@@ -36,12 +36,12 @@ struct FederationAnswerTests {
         #expect(samples.first?.value == 9 && samples.first?.label("job") == "x \"q\" \\ \n")
     }
 
-    @Test("an instance label with escapes is unescaped; a series without one has no instance; CRLF and NaN are read")
+    @Test("an instance label with escapes is unescaped; a series without one, or with instance=\"\" as federation writes it, has no instance; CRLF and NaN are read")
     func instanceLabel() throws {
-        let text = "m{instance=\"a\\\"b\"} 1 101000\r\nm 2 101500\r\nm{instance=\"c\"} NaN 101500\r\nm{instance=\"d\"} +Inf 101500\n"
+        let text = "m{instance=\"a\\\"b\"} 1 101000\r\nm 2 101500\r\nm{instance=\"c\"} NaN 101500\r\nm{instance=\"d\"} +Inf 101500\nm{instance=\"\",job=\"j\"} 3 100000\n"
         let series = try PrometheusReader.decodeFederated((text, 200), clock: Self.clock, url: "u")
-        #expect(series.map(\.instance) == ["a\"b", nil, "c", "d"])
-        #expect(series.map(\.ageMilliseconds) == [500, 0, 0, 0])
+        #expect(series.map(\.instance) == ["a\"b", nil, "c", "d", nil])
+        #expect(series.map(\.ageMilliseconds) == [500, 1500, 0, 0, 1500], "the series without an instance are aged together")
     }
 
     @Test("a sample stamped after the clock's reading is of age 0, never negative")
@@ -63,6 +63,8 @@ struct FederationAnswerTests {
         ("<html>\n", "line 1: no metric name"),
         ("m 1 5", "line 1: cut short (the answer ends inside a line)"),
         ("m{k=\"v\"}\n", "line 1: series m: no value"),
+        ("m{instance=\"a\"} 1 -9223372036854775808\n", "line 1: series m: the sample time -9223372036854775808 ms is not a time"),
+        ("m{instance=\"a\"} 1 1000000000000000\n", "line 1: series m: the sample time 1000000000000000 ms is not a time"),
     ])
     func hostile(text: String, reason: String) {
         #expect(throws: ProbeError.badResponse(url: "u", reason: "not a Prometheus federation answer (\(reason))")) {
@@ -82,7 +84,7 @@ struct FederationAnswerTests {
         #expect(throws: ProbeError.badResponse(url: "u", reason: "Prometheus refused the selector (HTTP 400): 1:2: parse error: unexpected \"(\"")) {
             try PrometheusReader.decodeFederated(("1:2: parse error: unexpected \"(\"\n", 400), clock: Self.clock, url: "u")
         }
-        #expect(throws: ProbeError.badResponse(url: "u", reason: "this server has no /federate endpoint (HTTP 404; Thanos, Mimir and Cortex have none): set prometheus.api: query")) {
+        #expect(throws: ProbeError.badResponse(url: "u", reason: "no /federate endpoint here (HTTP 404): check that prometheus.url includes the server's route prefix, or, for a server without /federate (Thanos, Mimir, Cortex), set prometheus.api: query")) {
             try PrometheusReader.decodeFederated(("404 page not found", 404), clock: Self.clock, url: "u")
         }
         #expect(throws: ProbeError.httpStatus(url: "u", status: 502, body: "<html>bad gateway</html>")) {

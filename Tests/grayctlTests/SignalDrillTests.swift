@@ -38,32 +38,61 @@ struct SignalDrillTests {
     func demoTerminalClosed() throws {
         let pane = try TmuxPane(Dashboard.grayctl("demo"), width: 120, height: 35)
         try pane.wait(60, for: "step 0% → 5%")
-        #expect(Dashboard.running("grayctl-demo"), "the demo's children run")
+        let children = Self.demoChildren()
+        #expect(children.count == 4, "two order-services, the gateway and order-load: \(children)")
         try pane.close()
-        let gone = Self.waitUntil(15) { !Dashboard.running("grayctl-demo") && !Dashboard.running("grayctl demo") }
-        #expect(gone, "grayctl demo and every child of it are gone once its terminal closed")
+        let gone = Self.waitUntil(15) { !children.contains(where: Self.alive) && !Dashboard.running("debug/grayctl demo") }
+        #expect(gone, "grayctl demo and every child of it are gone once its terminal closed: \(children.filter(Self.alive))")
     }
 
     @Test("SIGTERM to the demo mid-release: exit 4, terminal restored, no child left")
     func demoTerminated() throws {
         let pane = try TmuxPane(Dashboard.grayctl("demo"), width: 120, height: 35)
         try pane.wait(60, for: "step 0% → 5%")
+        let children = Self.demoChildren()
+        #expect(children.count == 4, "two order-services, the gateway and order-load: \(children)")
         #expect(Dashboard.signal(SIGTERM, "grayctl demo"))
         let end = try Dashboard.ending(of: pane, within: 15)
         #expect(end.status == 4 && end.restored, "\(end.screen)")
         #expect(end.screen.contains("grayctl demo: stopping the fleet"), "\(end.screen)")
-        #expect(!Dashboard.running("grayctl-demo"), "no child of the demo is left running")
+        #expect(!children.contains(where: Self.alive), "no child of the demo is left running: \(children.filter(Self.alive))")
     }
 
-    @Test("SIGINT while the demo's fleet starts: it stops starting, stops what started, exits 2 saying so")
+    @Test("SIGINT while the demo's fleet starts (Prometheus, its slowest member, not ready yet): it stops starting, stops what started, exits 2 saying so")
     func demoInterruptedWhileStarting() throws {
-        let pane = try TmuxPane(Dashboard.grayctl("demo"), width: 120, height: 35)
-        try pane.wait(30, for: "grayctl demo: starting order-service")
+        let pane = try TmuxPane(Dashboard.grayctl("demo --prometheus"), width: 120, height: 35)
+        try pane.wait(30, for: "grayctl demo: starting prometheus")
+        let children = Self.demoChildren()
         #expect(Dashboard.signal(SIGINT, "grayctl demo"))
         let end = try Dashboard.ending(of: pane, within: 15)
         #expect(end.status == 2 && end.restored, "\(end.screen)")
         #expect(end.screen.contains("interrupted while the demo fleet was starting"), "\(end.screen)")
-        #expect(!Dashboard.running("grayctl-demo"), "no child of the demo is left running")
+        #expect(children.count >= 4, "the fleet had started before Prometheus: \(children)")
+        #expect(!children.contains(where: Self.alive), "no child of the demo is left running: \(children.filter(Self.alive))")
+    }
+
+    /// The children of the newest `grayctl demo` process now (the fleet's servers, order-load,
+    /// Prometheus), by process ID.
+    static func demoChildren() -> [pid_t] {
+        func pgrep(_ arguments: [String]) -> [pid_t] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["pgrep"] + arguments
+            let output = Pipe()
+            process.standardOutput = output
+            try? process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { pid_t($0) }
+        }
+        guard let demo = pgrep(["-n", "-f", "debug/grayctl demo"]).first else { return [] }
+        return pgrep(["-P", "\(demo)"])
+    }
+
+    /// Whether `pid` still runs (a zombie waiting to be reaped does not).
+    static func alive(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+        return stat.split(separator: ")").last?.split(separator: " ").first != "Z"
     }
 
     /// Polls `condition` every 200 ms for up to `seconds`; whether it held.

@@ -193,13 +193,13 @@ public struct GateEvaluator: Sendable {
         let also = unlisted.isEmpty
             ? ""
             : "; also counted, not listed: \(unlisted.prefix(3).joined(separator: ", "))\(unlisted.count > 3 ? " and \(unlisted.count - 3) more" : "") (the selector matches instances discovery does not list)"
-        return GateResult(.metrics, .pass, "canary metrics fresh (from \(source))\(also)\(ownFailing(fleet, source: source))\(note)")
+        return GateResult(.metrics, .pass, "canary metrics fresh (from \(source))\(also)\(ownFailing(fleet))\(note)")
     }
 
     /// While the router's series are the source: the canary instances whose own metrics fail,
     /// named with the first one's error (the gates judge without them; the operator should know).
-    private func ownFailing(_ fleet: FleetState, source: String) -> String {
-        guard source == Target.router.rawValue else { return "" }
+    private func ownFailing(_ fleet: FleetState) -> String {
+        guard fleet.trafficSource(of: .canary) == .router else { return "" }
         let failing = fleet.failingOwnMetrics(of: .canary)
         guard let first = failing.first else { return "" }
         let who = failing.count == 1 ? (first.subject.isSole ? "the canary's" : "\(first.subject.instance)'s") : "\(failing.count) canary instances'"

@@ -1,8 +1,9 @@
 public import GrayCore
 public import GrayProbe
 
-/// A Prometheus server as the metrics source of the targets it has a selector for: one query a
-/// round per target, the answer split by the `instance` label.
+/// A Prometheus server as the metrics source of the targets it has a selector for: one read a
+/// round per target (`PrometheusReader`: `/federate` or the query API), the answer split by the
+/// `instance` label.
 public struct PrometheusSource: Sendable {
     let reader: PrometheusReader
     let settings: PrometheusSettings

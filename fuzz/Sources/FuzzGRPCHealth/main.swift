@@ -15,10 +15,11 @@ public func fuzzGRPCHealth(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         return 0
     }
     let piece = max(1, Int(rest.first ?? 1))
+    let stream = Array(rest.dropFirst())
     var buffer: [UInt8] = []
     var index = 0
-    while index < rest.count {
-        buffer.append(contentsOf: rest[index..<min(rest.count, index + piece)])
+    while index < stream.count {
+        buffer.append(contentsOf: stream[index..<min(stream.count, index + piece)])
         index += piece
         for message in GRPCFraming.takeMessages(from: &buffer) { _ = HealthProtobuf.status(message) }
     }
