@@ -47,7 +47,7 @@ enum ReleaseSetup {
         }
         var start: LiveSession.Start = .fresh
         if resume, let previous {
-            start = .resume(previous.weight)
+            start = await resumed(previous, router: router)
         } else if previous?.standing == .rollbackUnconfirmed, !newRelease {
             InputFiles.note("the previous release's rollback was never confirmed by the router: sending 0% again")
             start = .resendRollback
@@ -75,6 +75,19 @@ enum ReleaseSetup {
             InputFiles.warn("\(error) (--new-release: starting over without it)")
             return nil
         }
+    }
+
+    /// Where `--resume` continues: at the journalled weight — unless the journal's last action is a
+    /// promotion and the router still reads the weight before it, the write grayctl died sending:
+    /// then at the router's weight, saying so (the step is taken again on fresh evidence).
+    private static func resumed(_ previous: JournalSummary, router: any TrafficRouter) async -> LiveSession.Start {
+        guard previous.decisiveAction == "promote", previous.weightBefore != previous.weight,
+            case .weight(let weight, _) = await router.read(), weight == previous.weightBefore
+        else { return .resume(previous.weight) }
+        InputFiles.note(
+            "the journalled step to \(previous.weight)% never reached the router (it reads \(weight)%, the weight before that step): "
+                + "resuming at \(weight)%")
+        return weight == 0 ? .fresh : .resume(weight)
     }
 
     /// A release that no journal explains starts from what the router reads: at 0% as usual, above

@@ -17,6 +17,8 @@ struct JournalSummaryTests {
         let summary = try #require(JournalSummary([Self.entry("promote", 5), Self.entry("promote", 10), Self.entry("pause", 10)]))
         #expect(summary.inFlight && summary.weight == 10)
         #expect(summary.description == "the previous release was in flight at 10% (last: pause by ana, why)")
+        #expect(summary.decisiveAction == "promote" && summary.weightBefore == 5, "the step to 10% came from 5%; the pause moves nothing")
+        #expect(JournalSummary([Self.entry("promote", 5)])?.weightBefore == 0, "a first step comes from 0%")
     }
 
     @Test("completed and confirmed rolled-back releases are not in flight",

@@ -126,6 +126,39 @@ struct FaultDrillTests {
                 "each step sent once, the journalled 10% never again: \(puts)")
     }
 
+    @Test("grayctl killed while its first step is in flight (journalled, the router's write never landing): refused without --resume; --resume sees the step never landed, resumes at the router's 0% and takes it again once; no weight written twice")
+    func killedWithAWriteInFlight() throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        let config = try Self.start(fleet, loadSeconds: 60, proxied: ["gateway"], plan: "{steps: [10, 50, 100], bake: 3s, interval: 500ms}")
+        let journal = fleet.folder.appendingPathComponent("journal.jsonl").path
+        try Self.drill(fleet, "gateway", "/drill/hold")
+        let first = Process()
+        first.executableURL = FleetProcesses.binaries.appendingPathComponent("grayctl")
+        first.arguments = ["release", "--headless", "--config", config, "--max-duration", "60", "--journal", journal]
+        first.environment = ["GRAYCTL_ROUTER_TOKEN": "e2e-token"]
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        let held = SignalDrillTests.waitUntil(30) { ((try? Self.proxyLog(fleet, "gateway")) ?? []).contains { $0.contains("held") } }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        try #require(held, "the first step's write reached the router and was held there")
+        try Self.drill(fleet, "gateway", "/drill/clear")
+        #expect(Self.journal(fleet) == ["promote 10"], "the step was journalled before it was sent")
+        #expect(try fleet.weight() == 0, "the write never landed")
+        let refused = try fleet.grayctl(["release", "--headless", "--config", config, "--max-duration", "30", "--journal", journal])
+        #expect(refused.status == 2 && refused.stderr.contains("in flight at 10%"), "\(refused.stderr)")
+        #expect(try fleet.weight() == 0, "nothing changed until told")
+        let resumed = try fleet.grayctl(["release", "--headless", "--config", config, "--max-duration", "40", "--journal", journal, "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stdout)\n\(resumed.stderr)")
+        #expect(resumed.stderr.contains("the journalled step to 10% never reached the router (it reads 0%, the weight before that step): resuming at 0%"), "\(resumed.stderr)")
+        #expect(try fleet.weight() == 100)
+        let forwarded = try Self.proxyLog(fleet, "gateway").filter { $0.hasPrefix("PUT ") && $0.contains("forwarded") }
+            .map { $0.split(separator: " ").last.map(String.init) ?? "" }
+        #expect(forwarded == [#"{"weight":10}"#, #"{"weight":50}"#, #"{"weight":100}"#], "the step that never landed is sent again, once; no weight twice: \(forwarded)")
+    }
+
     @Test("the canary's /metrics hung, slow under the timeout, over it, cut, garbage (its router exports none): no step while it is missing, the first once it answers, each failure recorded by name, a rollback once stale")
     func canaryMetricsFaults() throws {
         let fleet = try FleetProcesses()

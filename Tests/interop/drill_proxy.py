@@ -8,6 +8,8 @@ Drills, switched by POST /drill/... (answered 200 "ok"; the switch takes effect 
   /drill/outage?seconds=N   every proxied request answers HTTP 500 for N seconds
   /drill/ignore             PUTs answer 200 with the upstream's current state, never forwarded:
                             a router that accepts a weight and keeps reporting the old one
+  /drill/hold               PUTs are held, never forwarded nor answered: a write in flight when
+                            its sender dies
   /drill/metrics?mode=M     GET /metrics only: "hang" (accepts, never answers), "delay:MS" (answers
                             after MS milliseconds), "cut" (declares the whole length, sends half,
                             closes), "garbage" (200 with bytes that are no exposition), "absent"
@@ -26,7 +28,7 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 UPSTREAM = sys.argv[1]
-STATE = {"outage_until": 0.0, "ignore": False, "metrics": "pass"}
+STATE = {"outage_until": 0.0, "ignore": False, "hold": False, "metrics": "pass"}
 LOCK = threading.Lock()
 LOG = []
 
@@ -60,10 +62,12 @@ class Handler(BaseHTTPRequestHandler):
                 STATE["outage_until"] = time.monotonic() + float(query["seconds"])
             elif url.path == "/drill/ignore":
                 STATE["ignore"] = True
+            elif url.path == "/drill/hold":
+                STATE["hold"] = True
             elif url.path == "/drill/metrics":
                 STATE["metrics"] = query["mode"]
             elif url.path == "/drill/clear":
-                STATE.update(outage_until=0.0, ignore=False, metrics="pass")
+                STATE.update(outage_until=0.0, ignore=False, hold=False, metrics="pass")
         self.reply(200, b"ok", "text/plain")
 
     def forward(self, method, body=None):
@@ -90,10 +94,15 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             outage = time.monotonic() < STATE["outage_until"]
             ignore = STATE["ignore"]
+            hold = STATE["hold"]
             metrics = STATE["metrics"]
         if outage:
             self.log(500, "refused")
             return self.reply(500, b'{"error":"drill: router outage"}')
+        if method == "PUT" and hold:
+            self.log("-", "held " + (body.decode(errors="replace") if body else ""))
+            time.sleep(3600)
+            return
         if method == "PUT" and ignore:
             connection = http.client.HTTPConnection(UPSTREAM, timeout=10)
             connection.request("GET", self.path)

@@ -21,6 +21,12 @@ public struct JournalSummary: Equatable, Sendable {
 
     /// The weight the last weight-changing action led to.
     public var weight: Int
+    /// The weight before that action (0 when it was the first): where the router still stands if
+    /// that action was a promotion whose write never landed (grayctl died between journalling and
+    /// sending it).
+    public var weightBefore: Int
+    /// The last weight-changing action (`promote`, `rollback`, …), if any.
+    public var decisiveAction: String?
     /// The last action.
     public var last: JournalEntry
     /// How the release ended, if it did.
@@ -34,8 +40,11 @@ public struct JournalSummary: Equatable, Sendable {
     public init?(_ entries: [JournalEntry]) {
         guard let last = entries.last else { return nil }
         self.last = last
-        let decisive = entries.last { Self.settling.contains($0.action) }
+        let settled = entries.filter { Self.settling.contains($0.action) }
+        let decisive = settled.last
         self.weight = decisive?.weight ?? 0
+        self.weightBefore = settled.dropLast().last?.weight ?? 0
+        self.decisiveAction = decisive?.action
         switch decisive?.action {
         case nil: standing = .notStarted
         case "rollback": standing = .rollbackUnconfirmed
