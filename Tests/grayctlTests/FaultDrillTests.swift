@@ -159,11 +159,11 @@ struct FaultDrillTests {
         #expect(forwarded == [#"{"weight":10}"#, #"{"weight":50}"#, #"{"weight":100}"#], "the step that never landed is sent again, once; no weight twice: \(forwarded)")
     }
 
-    @Test("the canary's /metrics hung, slow under the timeout, over it, cut, garbage (its router exports none): no step while it is missing, the first once it answers, each failure recorded by name, a rollback once stale")
+    @Test("the canary's /metrics hung, slow under the 500 ms timeout (300 ms), over it (700 ms), cut, garbage (its router exports none): no step while it is missing, the first once it answers, each failure recorded by name, a rollback once stale")
     func canaryMetricsFaults() throws {
         let fleet = try FleetProcesses()
         defer { fleet.stop() }
-        // The read timeout is the interval (500 ms): 200 ms answers in time, 800 ms never does. The
+        // The read timeout is the interval (500 ms): 300 ms answers in time, 700 ms never does. The
         // router exports no metrics, so the canary's own /metrics is the only view of its traffic.
         let config = try Self.start(
             fleet, loadSeconds: 60, proxied: ["gateway", "canary"], plan: "{steps: [5, 10, 100], bake: 60s, interval: 500ms}",
@@ -174,10 +174,10 @@ struct FaultDrillTests {
         let drills = Thread {
             Thread.sleep(forTimeInterval: 4)
             weights.note("hung")
-            try? Self.drill(fleet, "canary", "/drill/metrics?mode=delay:200")
+            try? Self.drill(fleet, "canary", "/drill/metrics?mode=delay:300")
             Thread.sleep(forTimeInterval: 4)
             weights.note("in time")
-            for mode in ["delay:800", "cut", "garbage"] {
+            for mode in ["delay:700", "cut", "garbage"] {
                 try? Self.drill(fleet, "canary", "/drill/metrics?mode=\(mode)")
                 Thread.sleep(forTimeInterval: 3)
             }
@@ -204,26 +204,38 @@ struct FaultDrillTests {
         }
         #expect(recorded.contains { $0.contains(#""kind":"metrics""#) && $0.contains("not metrics</html>") }, "the garbage answer is recorded as it came, so a replay judges it the same")
         let log = try Self.proxyLog(fleet, "canary")
-        for how in ["hung", "delayed 200 ms", "delayed 800 ms", "cut", "garbage"] {
+        for how in ["hung", "delayed 300 ms", "delayed 700 ms", "cut", "garbage"] {
             #expect(log.contains { $0.hasPrefix("GET /metrics") && $0.hasSuffix(how) }, "the proxy served \(how): \(log.suffix(5))")
         }
     }
 
-    @Test("the journal's disk failing (the kernel refuses its writes: a 0-byte file-size limit, EFBIG): the dashboard shouts, no weight changes without its entry; q exits 4")
+    @Test("the journal's disk failing mid-run (after a good entry, the kernel refuses its writes: the file-size limit set to the journal's size, EFBIG): the dashboard shouts, no weight changes without its entry; q, y exits 4")
     func journalDiskFailing() throws {
         let fleet = try FleetProcesses()
         defer { fleet.stop() }
-        try fleet.startFleet(loadSeconds: 30)
+        try fleet.startFleet(loadSeconds: 40)
         let config = try fleet.config(plan: "{steps: [5, 10, 100], bake: 2s, interval: 500ms, auto_advance: true}")
         let journal = fleet.folder.appendingPathComponent("journal.jsonl").path
         let pane = try TmuxPane(
-            "ulimit -f 0; trap '' XFSZ; " + DashboardEndToEndTests.grayctl("release --config \(config) --journal \(journal)"),
+            "trap '' XFSZ; " + DashboardEndToEndTests.grayctl("release --config \(config) --journal \(journal)"),
             width: 120, height: 35, environment: ["GRAYCTL_ROUTER_TOKEN": "e2e-token"])
-        try pane.wait(20, for: "JOURNAL WRITE FAILED")
+        try #require(SignalDrillTests.waitUntil(30) { (try? fleet.weight()) == 5 }, "the first step landed")
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int)
+        #expect(Self.journal(fleet) == ["promote 5"])
+        let limit = Process()
+        limit.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // Anchored at the binary's path: the shells around it (this one, the pane's) mention it too.
+        limit.arguments = ["sh", "-c", "prlimit --pid \"$(pgrep -n -f '^[^ ]*/grayctl release --config \(config)')\" --fsize=\(size)"]
+        try limit.run()
+        limit.waitUntilExit()
+        try #require(limit.terminationStatus == 0, "the file-size limit was set on the running grayctl")
+        try pane.wait(30, for: "JOURNAL WRITE FAILED")
         Thread.sleep(forTimeInterval: 3)
-        #expect(try fleet.weight() == 0, "no weight changed without its journal entry")
-        #expect((try? FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int) == 0, "nothing reached the journal")
+        #expect(try fleet.weight() == 5, "the step it could not journal was not sent")
+        #expect(Self.journal(fleet) == ["promote 5"], "nothing reached the journal after the failure")
         try pane.send("q")
+        try pane.wait(5, for: "y/n")
+        try pane.send("y")
         let end = try DashboardEndToEndTests.ending(of: pane)
         #expect(end.status == 4 && end.restored, "\(end.screen)")
     }
