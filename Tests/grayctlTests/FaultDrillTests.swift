@@ -42,6 +42,18 @@ struct FaultDrillTests {
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
+    /// `grayctl release --headless` started and left running (to be killed), its output discarded.
+    static func releaseInBackground(config: String, journal: String) throws -> Process {
+        let process = Process()
+        process.executableURL = FleetProcesses.binaries.appendingPathComponent("grayctl")
+        process.arguments = ["release", "--headless", "--config", config, "--max-duration", "60", "--journal", journal]
+        process.environment = ["GRAYCTL_ROUTER_TOKEN": "e2e-token"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     static func journal(_ fleet: FleetProcesses) -> [String] {
         SignalDrillTests.journalActions(fleet.folder.appendingPathComponent("journal.jsonl").path)
     }
@@ -101,13 +113,7 @@ struct FaultDrillTests {
         defer { fleet.stop() }
         let config = try Self.start(fleet, loadSeconds: 60, proxied: ["gateway"], plan: "{steps: [10, 50, 100], bake: 4s, interval: 500ms}")
         let journal = fleet.folder.appendingPathComponent("journal.jsonl").path
-        let first = Process()
-        first.executableURL = FleetProcesses.binaries.appendingPathComponent("grayctl")
-        first.arguments = ["release", "--headless", "--config", config, "--max-duration", "60", "--journal", journal]
-        first.environment = ["GRAYCTL_ROUTER_TOKEN": "e2e-token"]
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
+        let first = try Self.releaseInBackground(config: config, journal: journal)
         let stepped = SignalDrillTests.waitUntil(30) { (try? fleet.weight()) == 10 }
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
@@ -133,13 +139,7 @@ struct FaultDrillTests {
         let config = try Self.start(fleet, loadSeconds: 60, proxied: ["gateway"], plan: "{steps: [10, 50, 100], bake: 3s, interval: 500ms}")
         let journal = fleet.folder.appendingPathComponent("journal.jsonl").path
         try Self.drill(fleet, "gateway", "/drill/hold")
-        let first = Process()
-        first.executableURL = FleetProcesses.binaries.appendingPathComponent("grayctl")
-        first.arguments = ["release", "--headless", "--config", config, "--max-duration", "60", "--journal", journal]
-        first.environment = ["GRAYCTL_ROUTER_TOKEN": "e2e-token"]
-        first.standardOutput = FileHandle.nullDevice
-        first.standardError = FileHandle.nullDevice
-        try first.run()
+        let first = try Self.releaseInBackground(config: config, journal: journal)
         let held = SignalDrillTests.waitUntil(30) { ((try? Self.proxyLog(fleet, "gateway")) ?? []).contains { $0.contains("held") } }
         kill(first.processIdentifier, SIGKILL)
         first.waitUntilExit()
