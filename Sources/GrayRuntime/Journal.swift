@@ -54,6 +54,8 @@ public final class Journal: ReleaseJournal, @unchecked Sendable {
             for created in [URL(fileURLWithPath: path)] + missing { Self.syncFolder(created.deletingLastPathComponent().path) }
         }
         guard let handle = FileHandle(forUpdatingAtPath: path) else { throw .cannotOpen(path: path, reason: Self.errnoText()) }
+        // Checked again on what was opened: the path may have been swapped since.
+        guard Self.isRegular(handle.fileDescriptor) else { throw .cannotOpen(path: path, reason: Self.notAFile) }
         do {
             let data = try handle.readToEnd() ?? Data()
             if let last = data.last, last != UInt8(ascii: "\n") {
@@ -72,13 +74,20 @@ public final class Journal: ReleaseJournal, @unchecked Sendable {
         try? handle.close()
     }
 
-    private static let notAFile = "not a regular file (a device or a pipe keeps nothing: give a file, or leave --journal out)"
+    private static let notAFile = "not a regular file (a directory, a device or a pipe cannot keep a journal: give a file, or leave --journal out)"
 
     /// Whether `path` exists and is not a regular file (`/dev/null`, `/dev/full`, a FIFO): reading
-    /// one to its end may never end, and what is written to it is not kept.
+    /// one to its end may never end (opening a FIFO to read waits for a writer), and what is
+    /// written to it is not kept.
     private static func isSpecialFile(_ path: String) -> Bool {
         var status = stat()
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) != S_IFREG
+    }
+
+    /// Whether the open `descriptor` is a regular file.
+    private static func isRegular(_ descriptor: Int32) -> Bool {
+        var status = stat()
+        return fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Appends `entry` and waits until it is on disk.
@@ -99,7 +108,15 @@ public final class Journal: ReleaseJournal, @unchecked Sendable {
     public static func read(at path: String) throws(JournalError) -> (entries: [JournalEntry], warnings: [String]) {
         guard FileManager.default.fileExists(atPath: path) else { return ([], []) }
         if isSpecialFile(path) { throw .cannotRead(path: path, reason: notAFile) }
-        guard let data = FileManager.default.contents(atPath: path) else { throw .cannotRead(path: path, reason: errnoText()) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .cannotRead(path: path, reason: errnoText()) }
+        defer { try? handle.close() }
+        guard isRegular(handle.fileDescriptor) else { throw .cannotRead(path: path, reason: notAFile) }
+        let data: Data
+        do {
+            data = try handle.readToEnd() ?? Data()
+        } catch {
+            throw .cannotRead(path: path, reason: error.localizedDescription)
+        }
         let text = String(decoding: data, as: UTF8.self)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var entries: [JournalEntry] = []

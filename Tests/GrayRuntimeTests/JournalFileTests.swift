@@ -37,9 +37,9 @@ struct JournalFileTests {
         #expect(throws: Journal.JournalError.unreadableLine(path: path, line: 1, excerpt: "{\"t\":1}")) { try Journal.read(at: path) }
     }
 
-    @Test("a device or a pipe is refused as a journal at once, naming it (reading /dev/full to its end would never end)", arguments: ["/dev/full", "/dev/null", "/dev/zero"])
+    @Test("a device or a pipe is refused as a journal at once, naming it (reading /dev/full to its end would never end)", arguments: ["/dev/full", "/dev/null", "/dev/zero", "/tmp"])
     func specialFile(path: String) {
-        let reason = "not a regular file (a device or a pipe keeps nothing: give a file, or leave --journal out)"
+        let reason = "not a regular file (a directory, a device or a pipe cannot keep a journal: give a file, or leave --journal out)"
         #expect(throws: Journal.JournalError.cannotRead(path: path, reason: reason)) { try Journal.read(at: path) }
         #expect(throws: Journal.JournalError.cannotOpen(path: path, reason: reason)) { try Journal(path: path) }
     }
