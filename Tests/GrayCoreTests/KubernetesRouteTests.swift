@@ -103,6 +103,24 @@ struct KubernetesRouteTests {
         }
     }
 
+    @Test("a kubeconfig whose mapping key is not a string is refused, not a trap (Yams' constructor force-unwraps such keys; found by fuzzing)", arguments: [
+        "? [a, b]\n: c\n", "current-context: x\n{k: v}: 1\n", "clusters:\n- ? {name: c}\n  : 1\n",
+    ])
+    func kubeconfigNonScalarKey(text: String) {
+        #expect(throws: KubeConfigError.unreadable("a mapping key that is not a string")) {
+            try KubeConfig.access(text, context: nil, directory: "/")
+        }
+    }
+
+    @Test("the input the fuzzer found crashing the kubeconfig reader is an error now", arguments: ["crash-yams-non-scalar-key"])
+    func fuzzRegression(name: String) throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/fuzz/FuzzConfig/\(name)").path
+        let text = String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self)
+        #expect(throws: KubeConfigError.self) { try KubeConfig.access(text, context: nil, directory: "/") }
+        _ = try? ConfigLoader.load(text)
+    }
+
     @Test("split weights: shares never rounded to an end while both sides have weight; the rising side written first, never both at 0")
     func splitWeights() {
         #expect(SplitWeights(stable: 999, canary: 1).percent == 1 && SplitWeights(stable: 1, canary: 999).percent == 99)

@@ -57,7 +57,9 @@ public enum KubeConfig {
     public static func access(_ text: String, context: String?, directory: String) throws(KubeConfigError) -> KubeAccess {
         let root: [String: Any]
         do {
-            guard let parsed = try Yams.load(yaml: text) as? [String: Any] else { throw KubeConfigError.unreadable("not a mapping") }
+            guard let node = try Yams.compose(yaml: text), let parsed = try plain(node) as? [String: Any] else {
+                throw KubeConfigError.unreadable("not a mapping")
+            }
             root = parsed
         } catch let error as KubeConfigError {
             throw error
@@ -119,6 +121,31 @@ public enum KubeConfig {
     }
 
     /// Whether an `http://` URL's host is a loopback address (`kubectl proxy`).
+    /// `node` as plain values: mappings of string keys, lists, and scalars as strings (YAML's
+    /// booleans as `Bool`, for `insecure-skip-tls-verify`).
+    /// Built here rather than by `Yams.load`, whose constructor traps on a key that is not a
+    /// scalar (`? [a]: b`, found by fuzzing): such a key is an error naming no line (a kubeconfig
+    /// line may hold a credential).
+    private static func plain(_ node: Node) throws(KubeConfigError) -> Any {
+        switch node {
+        case .mapping(let mapping):
+            var fields: [String: Any] = [:]
+            for (key, value) in mapping {
+                guard case .scalar(let scalar) = key else { throw .unreadable("a mapping key that is not a string") }
+                fields[scalar.string] = try plain(value)
+            }
+            return fields
+        case .sequence(let sequence):
+            var items: [Any] = []
+            for item in sequence { items.append(try plain(item)) }
+            return items
+        case .scalar(let scalar):
+            return Bool.construct(from: scalar) ?? scalar.string
+        case .alias:
+            throw .unreadable("an alias grayctl does not follow")
+        }
+    }
+
     static func isLoopback(_ url: String) -> Bool {
         let host = InstanceEndpoints.hostPort(url)
         return host.hasPrefix("127.") || host.hasPrefix("localhost:") || host == "localhost" || host.hasPrefix("[::1]")
