@@ -77,13 +77,12 @@ enum ReleaseSetup {
         }
     }
 
-    /// Where `--resume` continues: at the journalled weight — unless the journal's last action is a
-    /// promotion and the router still reads the weight before it, the write grayctl died sending:
-    /// then at the router's weight, saying so (the step is taken again on fresh evidence).
+    /// Where `--resume` continues (``JournalSummary/resumeWeight(routerWeight:)``), saying so when
+    /// the last journalled step never reached the router.
     private static func resumed(_ previous: JournalSummary, router: any TrafficRouter) async -> LiveSession.Start {
-        guard previous.decisiveAction == "promote", previous.weightBefore != previous.weight,
-            case .weight(let weight, _) = await router.read(), weight == previous.weightBefore
-        else { return .resume(previous.weight) }
+        let reading: Int? = if case .weight(let weight, _) = await router.read() { weight } else { nil }
+        let (weight, neverLanded) = previous.resumeWeight(routerWeight: reading)
+        guard neverLanded else { return .resume(weight) }
         InputFiles.note(
             "the journalled step to \(previous.weight)% never reached the router (it reads \(weight)%, the weight before that step): "
                 + "resuming at \(weight)%")

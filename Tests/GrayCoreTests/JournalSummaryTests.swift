@@ -21,6 +21,17 @@ struct JournalSummaryTests {
         #expect(JournalSummary([Self.entry("promote", 5)])?.weightBefore == 0, "a first step comes from 0%")
     }
 
+    @Test("--resume continues at the journalled weight, unless the router still reads the weight before the last journalled promotion (it never landed)")
+    func resumeWeight() throws {
+        let summary = try #require(JournalSummary([Self.entry("promote", 5), Self.entry("promote", 10)]))
+        #expect(summary.resumeWeight(routerWeight: 10) == (10, false))
+        #expect(summary.resumeWeight(routerWeight: 5) == (5, true), "the step to 10% never reached the router")
+        #expect(summary.resumeWeight(routerWeight: 30) == (10, false), "any other weight: the engine pauses as for an outside change")
+        #expect(summary.resumeWeight(routerWeight: nil) == (10, false), "unreadable: the journal's word")
+        let rolling = try #require(JournalSummary([Self.entry("promote", 10), Self.entry("resume_journal", 10)]))
+        #expect(rolling.resumeWeight(routerWeight: 10) == (10, false) && rolling.resumeWeight(routerWeight: 0) == (10, false), "only a promotion can have failed to land")
+    }
+
     @Test("completed and confirmed rolled-back releases are not in flight",
           arguments: [(["complete"], 100, JournalSummary.Standing.completed), (["rollback", "rollback_confirmed"], 0, .rolledBack)])
     func finished(actions: [String], weight: Int, standing: JournalSummary.Standing) throws {

@@ -55,6 +55,17 @@ public struct JournalSummary: Equatable, Sendable {
         }
     }
 
+    /// Where `--resume` continues when the router reads `routerWeight` (nil: unreadable): the
+    /// journalled weight — unless the last action is a promotion and the router still reads the
+    /// weight before it (grayctl died between journalling that step and its write landing): then the
+    /// router's weight, with `neverLanded` true, so the step is taken again on fresh evidence.
+    public func resumeWeight(routerWeight: Int?) -> (weight: Int, neverLanded: Bool) {
+        guard decisiveAction == "promote", weightBefore != weight, let routerWeight, routerWeight == weightBefore else {
+            return (weight, false)
+        }
+        return (routerWeight, true)
+    }
+
     /// True when the release moved traffic and neither completed nor rolled back.
     public var inFlight: Bool { standing == .inFlight }
 
