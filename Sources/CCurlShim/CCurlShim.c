@@ -32,6 +32,16 @@ CURLcode grayctl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value)
 CURLMcode grayctl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
 }
+CURLMcode grayctl_multi_set_socket_callback(CURLM *handle,
+                                            int (*callback)(CURL *, curl_socket_t, int, void *, void *),
+                                            void *data) {
+    CURLMcode code = curl_multi_setopt(handle, CURLMOPT_SOCKETFUNCTION, callback);
+    return code != CURLM_OK ? code : curl_multi_setopt(handle, CURLMOPT_SOCKETDATA, data);
+}
+CURLMcode grayctl_multi_set_timer_callback(CURLM *handle, int (*callback)(CURLM *, long, void *), void *data) {
+    CURLMcode code = curl_multi_setopt(handle, CURLMOPT_TIMERFUNCTION, callback);
+    return code != CURLM_OK ? code : curl_multi_setopt(handle, CURLMOPT_TIMERDATA, data);
+}
 int grayctl_curl_has_http2(void) {
     return (curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_HTTP2) != 0;
 }

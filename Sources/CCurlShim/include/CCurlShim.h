@@ -4,6 +4,9 @@
    One typed wrapper per argument kind. */
 #include <curl/curl.h>
 #include <sys/types.h>
+/* The curl loop waits on an epoll set and is woken through an eventfd (Glibc's module has neither). */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 CURLcode grayctl_easy_setopt_long(CURL *handle, CURLoption option, long value);
 CURLcode grayctl_easy_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
@@ -17,6 +20,11 @@ CURLcode grayctl_easy_setopt_xferinfo_callback(CURL *handle,
 CURLcode grayctl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode grayctl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLMcode grayctl_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
+/* CURLMOPT_SOCKETFUNCTION + CURLMOPT_SOCKETDATA, and CURLMOPT_TIMERFUNCTION + CURLMOPT_TIMERDATA. */
+CURLMcode grayctl_multi_set_socket_callback(CURLM *handle,
+                                            int (*callback)(CURL *, curl_socket_t, int, void *, void *),
+                                            void *data);
+CURLMcode grayctl_multi_set_timer_callback(CURLM *handle, int (*callback)(CURLM *, long, void *), void *data);
 
 /* Feature bits of the libcurl this process linked, for start-up checks. */
 int grayctl_curl_has_http2(void);
