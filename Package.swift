@@ -204,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "OrderServiceTests",
             dependencies: [
-                "OrderService", "OrderGateway", "OrderLoad", "OrderAPI", "GrayCore",
+                "OrderService", "OrderGateway", "OrderLoad", "OrderAPI", "GrayCore", "GrayTesting",
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
@@ -230,7 +230,7 @@ let package = Package(
         ),
         .testTarget(
             name: "grayctlTests",
-            dependencies: ["grayctl", "OrderServiceMain", "OrderGatewayMain", "OrderLoadMain", "GrayCore", "GrayProbe", "GrayRuntime"],
+            dependencies: ["grayctl", "OrderServiceMain", "OrderGatewayMain", "OrderLoadMain", "GrayCore", "GrayProbe", "GrayRuntime", "GrayTesting"],
             swiftSettings: strictSettings
         ),
         .testTarget(

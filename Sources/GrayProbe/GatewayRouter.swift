@@ -66,6 +66,27 @@ public struct GatewayRouter: Sendable {
         throw .failed(.httpStatus(url: url, status: response.status, body: response.text))
     }
 
+    /// Whether the gateway takes grayctl's token, by a `PUT` of weight -1: the gateway checks the
+    /// token before the body, so 400 (the weight refused) means the token was accepted and nothing
+    /// changed, 401 that it was not.
+    public func writeAccess() async -> WriteAccess {
+        var headers = [("Content-Type", "application/json"), ("X-Updated-By", "grayctl check")]
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        let response: HTTPResponse
+        do {
+            response = try await http.send(HTTPRequest(
+                method: "PUT", url: url, headers: headers, body: Array("{\"weight\":-1}".utf8), connectTimeout: timeout, timeout: timeout))
+        } catch {
+            return .unknown(error.description)
+        }
+        switch response.status {
+        case 400: return .granted("the gateway accepted the token (a PUT of weight -1, refused as out of range: nothing changed)")
+        case 401, 403:
+            return .refused("HTTP \(response.status) from \(url)" + (token == nil ? " (no token given)" : " (the token was not accepted)"))
+        default: return .unknown("HTTP \(response.status) from \(url) to a PUT of weight -1 (expected 400 or 401)")
+        }
+    }
+
     private func current() async throws(ProbeError) -> (weight: Int, generation: String) {
         let response = try await http.send(HTTPRequest(url: url, connectTimeout: timeout, timeout: timeout))
         guard response.status == 200 else { throw .httpStatus(url: url, status: response.status, body: response.text) }

@@ -75,6 +75,15 @@ public final class ScriptedRouter: TrafficRouter, @unchecked Sendable {
     /// Whether a write is being held now.
     public var holdsAWrite: Bool { lock.withLock { !held.isEmpty } }
 
+    /// Refused while writes are refused (``refuseWrites(_:)``), unknown while reads fail, else granted.
+    public func writeAccess() async -> WriteAccess {
+        lock.withLock {
+            if let refusal { return .refused(refusal) }
+            if let readFailure { return .unknown(readFailure) }
+            return .granted("scripted router")
+        }
+    }
+
     public func read() async -> RecordEntry {
         lock.withLock {
             if let readFailure { return .error(.router, endpoint: "weight", message: readFailure) }

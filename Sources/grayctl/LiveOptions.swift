@@ -17,24 +17,21 @@ struct LiveOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Colour theme: dark, light, high-contrast, monochrome, or a .theme file. NO_COLOR is honoured.", valueName: "name"))
     var theme: String = "dark"
 
-    @Option(help: "CA bundle to verify TLS endpoints (PEM).")
-    var cacert: String?
+    @Option(
+        name: .customLong("metrics-listen"),
+        help: ArgumentHelp(
+            "Serve grayctl's own Prometheus metrics at http://HOST:PORT/metrics (weight, step, phase, gate verdicts, rollbacks and holds by cause, poll errors, last observation).",
+            valueName: "host:port"))
+    var metricsListen: String?
 
-    @Option(help: "Client certificate for mutual TLS (PEM).")
-    var cert: String?
-
-    @Option(help: "Private key of --cert (PEM).")
-    var key: String?
+    @OptionGroup var tlsOptions: TLSOptions
 
     func validate() throws {
         guard maxDuration > 0 else { throw ValidationError("--max-duration must be above 0") }
-        guard (cert == nil) == (key == nil) else { throw ValidationError("--cert and --key go together") }
     }
 
     /// The TLS settings, nil for cleartext.
-    var tls: ProbeTLS? {
-        cacert == nil && cert == nil ? nil : ProbeTLS(caFile: cacert, certFile: cert, keyFile: key)
-    }
+    var tls: ProbeTLS? { tlsOptions.tls }
 
     /// What is missing for grayctl to health-check every instance of the canary, if anything.
     static func healthGap(_ canary: TargetEndpoints?) -> String? {

@@ -38,26 +38,23 @@ struct LiveSession {
     var start: Start = .fresh
 
     func run() async throws -> Never {
-        var reader = router
-        if reader == nil, let engine = configuration.targets[.router]?.engine {
-            do {
-                reader = try RouterProvider.router(for: engine, token: nil, tls: options.tls ?? ProbeTLS(), environment: ProcessInfo.processInfo.environment)
-            } catch {
-                throw InputError("targets.router: \(error)")
-            }
-        }
-        let poller = FleetPoller(
-            targets: configuration.targets, router: reader, tls: options.tls, timeout: min(1, configuration.plan.interval),
-            prometheus: try prometheusSource())
+        let reader = try router ?? FleetWiring.router(configuration, token: nil, tls: options.tls)
+        let poller = try FleetWiring.poller(configuration, router: reader, tls: options.tls)
         let recorder = try options.recordPath.map { try RecordingFile(path: $0, configuration: configuration) }
+        let tap: DriverMetricsTap?
+        do {
+            tap = try options.metricsListen.map { address throws(MetricsListener.StartError) in try DriverMetricsTap(address: address) }
+        } catch {
+            throw InputError(error.description)
+        }
         let engine = ReleaseEngine(
             plan: configuration.plan, gates: configuration.gates, metrics: configuration.metrics,
             failureCodes: configuration.failureCodes, autoAdvance: options.headless || autoAdvance, readOnly: mode == .watch,
             requiresRouterReading: true)
         let outcome = options.headless
-            ? await runHeadless(engine: engine, poller: poller, router: router, recorder: recorder)
-            : try await runDashboard(engine: engine, poller: poller, router: router, recorder: recorder)
-        withExtendedLifetime(lock) {}
+            ? await runHeadless(engine: engine, poller: poller, router: router, recorder: recorder, tap: tap)
+            : try await runDashboard(engine: engine, poller: poller, router: router, recorder: recorder, tap: tap)
+        withExtendedLifetime((lock, tap)) {}
         if mode == .watch { throw ExitCode(0) }
         switch outcome.verdict {
         case .promoted: throw ExitCode(0)
@@ -67,7 +64,9 @@ struct LiveSession {
         }
     }
 
-    private func runHeadless(engine: ReleaseEngine, poller: FleetPoller, router: (any TrafficRouter)?, recorder: RecordingFile?) async -> ReleaseRunner.Outcome {
+    private func runHeadless(
+        engine: ReleaseEngine, poller: FleetPoller, router: (any TrafficRouter)?, recorder: RecordingFile?, tap: DriverMetricsTap?
+    ) async -> ReleaseRunner.Outcome {
         let rollbackEvents = RollbackEvents()
         let outputs = ReleaseRunner.Outputs(
             decision: { decision in
@@ -79,7 +78,7 @@ struct LiveSession {
                 for line in rollbackEvents.lines(after: state) { InputFiles.write(line) }
             })
         let runner = ReleaseRunner(
-            engine: engine, fleet: poller, router: router, journal: journal, outputs: outputs,
+            engine: engine, fleet: poller, router: router, journal: journal, outputs: tap?.tap(outputs) ?? outputs,
             interval: configuration.plan.interval, actor: operatorName)
         let maxDuration = options.maxDuration
         let untilDone = mode != .watch
@@ -95,7 +94,9 @@ struct LiveSession {
         return outcome
     }
 
-    private func runDashboard(engine: ReleaseEngine, poller: FleetPoller, router: (any TrafficRouter)?, recorder: RecordingFile?) async throws -> ReleaseRunner.Outcome {
+    private func runDashboard(
+        engine: ReleaseEngine, poller: FleetPoller, router: (any TrafficRouter)?, recorder: RecordingFile?, tap: DriverMetricsTap?
+    ) async throws -> ReleaseRunner.Outcome {
         let environment = ProcessInfo.processInfo.environment
         let themes = ThemeCatalog(environment: environment)
         let theme: Theme
@@ -112,7 +113,7 @@ struct LiveSession {
             record: { line in recorder?.append(line) },
             state: { dashboard.post(.released($0)) })
         let runner = ReleaseRunner(
-            engine: engine, fleet: poller, router: router, journal: journal, outputs: outputs,
+            engine: engine, fleet: poller, router: router, journal: journal, outputs: tap?.tap(outputs) ?? outputs,
             interval: configuration.plan.interval, actor: operatorName)
         let maxDuration = options.maxDuration
         let polling = PollingTask()
@@ -145,19 +146,6 @@ struct LiveSession {
         withExtendedLifetime(signals) {}
         report(outcome)
         return outcome
-    }
-
-    /// The Prometheus server as metrics source, when `metrics.source` says so; its token file is
-    /// read now (never printed).
-    private func prometheusSource() throws -> PrometheusSource? {
-        guard configuration.metricsSource == .prometheus, let settings = configuration.prometheus else { return nil }
-        let token = try settings.bearerTokenFile.map { file in
-            try InputFiles.read(file, what: "prometheus.bearer_token_file").trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let reader = PrometheusReader(
-            baseURL: settings.url, token: token, tls: ProbeTLS(caFile: settings.caFile), timeout: min(1, configuration.plan.interval),
-            api: settings.api)
-        return PrometheusSource(reader: reader, settings: settings, names: configuration.metrics)
     }
 
     /// Hands the engine how the release begins, before the first poll.

@@ -24,9 +24,14 @@ struct ReleaseCommand: AsyncParsableCommand {
             starts as plan.auto_advance says (or --auto). A tripped gate rolls back without any key.
 
             --headless prints one JSON event per decision on stdout and a final verdict line, and always \
-            auto-advances. Exit status: 0 promoted, 3 rolled back, 2 bad input or configuration, \
+            auto-advances. Exit status: 0 promoted, 1 preflight checks to fix (not started), 3 rolled back, 2 bad input or configuration, \
             4 interrupted or still in progress at --max-duration (or quit), 5 a rollback was sent but the router \
             never read back 0% (the canary may still get traffic: check the router).
+
+            Preflight: a release from 0% first runs `grayctl check`'s checks (read-only); a failing one is checked \
+            again for up to 15 s (a fleet still starting), then the release does not start (exit 1; --force \
+            overrides all but the critical ones). A resumed or adopted release, or a \
+            rollback to re-send, starts whatever they say, so its canary's traffic stays judged.
 
             Safety: every action is journalled (--journal, fsync) before it is sent; a promotion whose entry \
             cannot be written is not sent (a rollback always is). The journal is kept per router URL, so a \
@@ -70,6 +75,9 @@ struct ReleaseCommand: AsyncParsableCommand {
     @Flag(help: "Continue at the weight the router reads when no journal explains it (that step earns fresh evidence first).")
     var adopt = false
 
+    @Flag(help: "Start although preflight checks failed (never on a critical one: router unreadable or refusing writes, canary unseen).")
+    var force = false
+
     @Flag(help: "Start with auto-advance on (the dashboard; headless always auto-advances).")
     var auto = false
 
@@ -86,7 +94,7 @@ struct ReleaseCommand: AsyncParsableCommand {
         let session = try await ReleaseSetup.session(
             configuration: configuration, live: live, mode: .release, journalPath: journalPath, newRelease: newRelease,
             resume: resume, adopt: adopt, token: try ReleaseSetup.token(file: routerTokenFile),
-            autoAdvance: auto || configuration.plan.autoAdvance, operatorName: operatorName)
+            autoAdvance: auto || configuration.plan.autoAdvance, operatorName: operatorName, preflight: PreflightGate(force: force))
         try await session.run()
     }
 }

@@ -10,7 +10,8 @@ import GrayRuntime
 enum ReleaseSetup {
     static func session(
         configuration: GrayConfig, live: LiveOptions, mode: DashboardMode, journalPath: String?, newRelease: Bool, resume: Bool = false,
-        adopt: Bool = false, token: String?, autoAdvance: Bool, operatorName: String, faults: FaultClient? = nil
+        adopt: Bool = false, token: String?, autoAdvance: Bool, operatorName: String, faults: FaultClient? = nil,
+        preflight: PreflightGate? = nil
     ) async throws -> LiveSession {
         guard let engine = configuration.targets[.router]?.engine else {
             throw InputError("no router configured (targets.router): grayctl needs one to drive a release")
@@ -39,11 +40,8 @@ enum ReleaseSetup {
         } catch {
             throw InputError("\(error)")
         }
-        let router: any TrafficRouter
-        do {
-            router = try RouterProvider.router(for: engine, token: token, tls: live.tls ?? ProbeTLS(), environment: ProcessInfo.processInfo.environment)
-        } catch {
-            throw InputError("targets.router: \(error)")
+        guard let router = try FleetWiring.router(configuration, token: token, tls: live.tls) else {
+            throw InputError("no router configured (targets.router): grayctl needs one to drive a release")
         }
         var start: LiveSession.Start = .fresh
         if resume, let previous {
@@ -54,6 +52,11 @@ enum ReleaseSetup {
         }
         if case .fresh = start {
             start = try await fresh(router: router, routerURL: routerURL, journalPath: path, adopt: adopt)
+        }
+        if let preflight {
+            try preflight.admit(
+                try await FleetWiring.preflight(configuration, router: router, tls: live.tls, patience: PreflightGate.patience, force: preflight.force),
+                start: start)
         }
         return LiveSession(
             configuration: configuration, options: live, mode: mode, router: router, journal: journal, lock: lock,

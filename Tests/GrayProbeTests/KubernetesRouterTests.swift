@@ -142,6 +142,28 @@ struct KubernetesRouterTests {
         }
     }
 
+    @Test("write access by a server-side dry run: granted, nothing stored; a user who may get but not patch is refused", arguments: [0, 1])
+    func dryRun(index: Int) async throws {
+        let (_, fixture, _) = Self.routes[index]
+        let (server, kubeconfig) = try Self.server(fixture)
+        defer { server.stop() }
+        let router = try Self.router(index, kubeconfig: kubeconfig)
+        let before = await router.read()
+        let access = await router.writeAccess()
+        #expect(access == .granted("the API server accepted a dry-run patch of \(Self.routes[index].0.title) orders (?dryRun=All: nothing stored)"))
+        #expect(await router.read() == before, "a dry run stores nothing: same weight, same resourceVersion")
+        let text = try String(contentsOf: kubeconfig, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "token: kube-secret", with: "token: kube-secret-readonly").utf8).write(to: kubeconfig)
+        let reader = try Self.router(index, kubeconfig: kubeconfig)
+        #expect(await reader.read() == before, "the read-only user reads")
+        guard case .refused(let said) = await reader.writeAccess() else {
+            Issue.record("a user who may not patch was not refused")
+            return
+        }
+        #expect(said.contains("HTTP 403 from the API server"), "\(said)")
+        #expect(!said.contains("kube-secret"))
+    }
+
     @Test("refused credentials, a forbidden user and a missing route say what to fix; the token appears nowhere")
     func refusals() async throws {
         let (server, kubeconfig) = try Self.server("virtualservice.yaml", token: "wrong-secret")

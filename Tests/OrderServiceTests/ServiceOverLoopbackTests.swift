@@ -1,6 +1,7 @@
 import Foundation
 import GRPCCore
 import GrayCore
+import GrayTesting
 import OrderAPI
 import OrderService
 import SwiftProtobuf
@@ -195,25 +196,5 @@ struct ServiceOverLoopbackTests {
         let promtool = try PromtoolCheck.run(metrics.body)
         #expect(promtool.status == 0, "promtool check metrics: \(promtool.output)")
         try await service.stop()
-    }
-}
-
-/// Runs `promtool check metrics` (Debian's prometheus package) on an exposition.
-enum PromtoolCheck {
-    static func run(_ text: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["promtool", "check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

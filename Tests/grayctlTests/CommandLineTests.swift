@@ -140,8 +140,15 @@ struct CommandLineTests {
     func topHelp() throws {
         let run = try Self.grayctl("--help")
         #expect(run.status == 0)
-        for phrase in ["grayctl demo", "release", "watch", "replay", "Exit status:"] {
+        for phrase in ["grayctl demo", "grayctl check --config", "release", "watch", "status", "replay", "Exit status:"] {
             #expect(run.stdout.contains(phrase), "help lacks \(phrase)")
         }
+    }
+
+    @Test("--version prints the version and exits 0")
+    func version() throws {
+        let run = try Self.grayctl("--version")
+        #expect(run.status == 0)
+        #expect(run.stdout == "0.7.0\n")
     }
 }

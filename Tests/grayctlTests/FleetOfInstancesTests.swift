@@ -306,7 +306,7 @@ extension FleetOfInstancesTests {
         #expect(run.recording.contains("curl error 7"), "Prometheus refusing connections while down is recorded")
     }
 
-    @Test("DNS discovery returning nothing (a name that does not resolve): the canary has no instances, the release holds at 0% naming the name, exit 4")
+    @Test("DNS discovery returning nothing (a name that does not resolve): the release does not start (critical, exit 1), naming the name; judged, it holds naming it")
     func dnsReturnsNothing() throws {
         let setup = try Self.start(loadSeconds: 20)
         defer { setup.stop() }
@@ -322,14 +322,20 @@ extension FleetOfInstancesTests {
             """
         let path = fleet.folder.appendingPathComponent("dns-none.yaml").path
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        // The release does not start: its preflight finds no canary (critical, --force or not).
         let run = try fleet.grayctl([
-            "release", "--headless", "--config", path, "--max-duration", "6",
+            "release", "--headless", "--config", path, "--max-duration", "6", "--force",
             "--journal", fleet.folder.appendingPathComponent("journal-dns.jsonl").path,
         ])
-        #expect(run.status == 4, "\(run.stdout)\n\(run.stderr)")
-        #expect(run.stdout.contains(name), "the holds name the name that resolves to nothing: \(run.stdout)")
-        #expect(!run.stdout.contains(#""event":"step""#), "\(run.stdout)")
+        #expect(run.status == 1, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stderr.contains("check: CRIT canary instances: none found: \(name) resolves to no address"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty, "no decision: \(run.stdout)")
         #expect(try fleet.weight() == 0)
+        // Judged as a running release would (watch: no preflight): it holds, naming the name.
+        let watched = try fleet.grayctl(["watch", "--headless", "--config", path, "--max-duration", "6"])
+        #expect(watched.status == 0, "\(watched.stdout)\n\(watched.stderr)")
+        #expect(watched.stdout.contains(name), "the holds name the name that resolves to nothing: \(watched.stdout)")
+        #expect(!watched.stdout.contains(#""event":"step""#), "\(watched.stdout)")
     }
 }
 

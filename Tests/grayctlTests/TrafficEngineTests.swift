@@ -120,6 +120,38 @@ struct TrafficEngineTests {
         await #expect(throws: RouterWriteError.self) { try await Self.router(engine).set(0, expecting: nil, by: "test") }
     }
 
+    @Test("write access without a write: HAProxy's session level (admin granted, operator refused), Envoy says it cannot be tested; no weight changes")
+    func writeAccess() async throws {
+        let fleet = try FleetProcesses()
+        defer { fleet.stop() }
+        try fleet.startService("stable", role: "stable", version: "v1")
+        try fleet.startService("canary", role: "canary", version: "v2")
+        let (stable, canary) = (fleet.addresses["stable"]!.grpc, fleet.addresses["canary"]!.grpc)
+        for level in ["admin", "operator"] {
+            let engine = try EngineProcess(.haproxy, stable: stable, canary: canary, folder: fleet.folder, socketLevel: level)
+            defer { engine.stop() }
+            let router = Self.router(engine)
+            let before = await router.read()
+            let access = await router.writeAccess()
+            if level == "admin" {
+                #expect(access == .granted("HAProxy's runtime API session is at level admin (set weight allowed)"))
+            } else {
+                #expect(access == .refused(#"HAProxy's runtime API session is at level "operator": set weight needs level admin (the stats socket's `level admin`)"#))
+                await #expect(throws: RouterWriteError.self, "an operator session may indeed not set weights") {
+                    try await router.set(50, expecting: nil, by: "test")
+                }
+            }
+            #expect(await router.read() == before)
+        }
+        let envoy = try EngineProcess(.envoy, stable: stable, canary: canary, folder: fleet.folder)
+        defer { envoy.stop() }
+        guard case .untestable(let why) = await Self.router(envoy).writeAccess() else {
+            Issue.record("Envoy's admin API has no credentials to test")
+            return
+        }
+        #expect(why.contains("without credentials and has no dry run"))
+    }
+
     /// A grayctl.yaml for a release through `engine`; with `engineStats`, the router's series are
     /// Envoy's own (`/stats/prometheus`, mapped by `EngineConfigs.routerMetricNames`).
     static func config(_ fleet: FleetProcesses, _ engine: EngineProcess, engineStats: Bool = false) throws -> String {

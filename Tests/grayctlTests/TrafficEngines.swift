@@ -21,7 +21,9 @@ final class EngineProcess: @unchecked Sendable {
     /// Starts `kind` routing to the gRPC addresses `stable` and `canary` (canary weight 0 in the
     /// engine's own config), its files in `folder`; waits (up to 20 s) until its admin answers.
     /// A port taken meanwhile makes the engine exit: it is started again on other ports (three tries).
-    init(_ kind: Kind, stable: String, canary: String, folder: URL) throws {
+    /// HAProxy's admin socket gets `level socketLevel` (`admin` as `EngineConfigs` writes it, or
+    /// `operator` / `user` for a session that may not change weights).
+    init(_ kind: Kind, stable: String, canary: String, folder: URL, socketLevel: String = "admin") throws {
         self.kind = kind
         var said = ""
         for attempt in 0..<3 {
@@ -36,7 +38,8 @@ final class EngineProcess: @unchecked Sendable {
             switch kind {
             case .haproxy:
                 admin = "127.0.0.1:\(control)"
-                try Data(EngineConfigs.haproxy(front: listener, socket: admin, stable: stable, canary: canary).utf8).write(to: config)
+                let text = EngineConfigs.haproxy(front: listener, socket: admin, stable: stable, canary: canary)
+                try Data(text.replacingOccurrences(of: "level admin", with: "level \(socketLevel)").utf8).write(to: config)
                 process.executableURL = URL(fileURLWithPath: "/usr/sbin/haproxy")
                 process.arguments = ["-db", "-f", config.path]
             case .envoy:

@@ -8,8 +8,9 @@ Drills, switched by POST /drill/... (answered 200 "ok"; the switch takes effect 
   /drill/outage?seconds=N   every proxied request answers HTTP 500 for N seconds
   /drill/ignore             PUTs answer 200 with the upstream's current state, never forwarded:
                             a router that accepts a weight and keeps reporting the old one
-  /drill/hold               PUTs are held, never forwarded nor answered: a write in flight when
-                            its sender dies
+  /drill/hold               PUTs of a weight 0...100 are held, never forwarded nor answered: a
+                            write in flight when its sender dies (grayctl's preflight probe, a
+                            PUT of weight -1 that the gateway refuses, is forwarded)
   /drill/metrics?mode=M     GET /metrics only: "hang" (accepts, never answers), "delay:MS" (answers
                             after MS milliseconds), "cut" (declares the whole length, sends half,
                             closes), "garbage" (200 with bytes that are no exposition), "absent"
@@ -99,7 +100,7 @@ class Handler(BaseHTTPRequestHandler):
         if outage:
             self.log(500, "refused")
             return self.reply(500, b'{"error":"drill: router outage"}')
-        if method == "PUT" and hold:
+        if method == "PUT" and hold and b'"weight":-1' not in (body or b""):
             self.log("-", "held " + (body.decode(errors="replace") if body else ""))
             time.sleep(3600)
             return

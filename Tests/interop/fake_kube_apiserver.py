@@ -11,9 +11,11 @@ following the API's documented semantics for this resource only:
 - PATCH with Content-Type application/json-patch+json: the RFC 6902 operations (add, replace,
   remove, test) applied to a copy; a failed `test` or a bad path answers 422; a patched object whose
   metadata.resourceVersion is not the current one answers 409 Conflict (optimistic concurrency);
-  otherwise the object is stored with a new resourceVersion and returned (200).
+  otherwise the object is stored with a new resourceVersion and returned (200). With the query
+  `?dryRun=All` the same checks run and the patched object is returned, but nothing is stored.
 - Authorization: "Bearer TOKEN" (or, over HTTPS, a client certificate signed by CA) required:
-  401 without either, 403 with another token.
+  401 without either, 403 with another token. The token "TOKEN-readonly" may GET but not PATCH
+  (403), as a user whose RBAC grants get only.
 A line on stdin "edit" bumps the resourceVersion and sets the canary's weight to 33, as another
 operator's change would; "race" bumps the resourceVersion right after the next GET (another writer
 between a client's read and its patch: its patch then gets 409); "swap" swaps the two destinations
@@ -95,10 +97,12 @@ class Handler(BaseHTTPRequestHandler):
         if not given:
             self.answer(*status(401, "Unauthorized", "Unauthorized"))
             return False
+        if given == f"Bearer {TOKEN}-readonly" and self.command == "GET":
+            given = f"Bearer {TOKEN}"
         if given != f"Bearer {TOKEN}":
             self.answer(*status(403, "Forbidden", f'{PLURAL}.{GROUP} "{META["name"]}" is forbidden: User "someone" cannot patch resource'))
             return False
-        if self.path != PATH:
+        if self.path.split("?", 1)[0] != PATH:
             self.answer(*status(404, "NotFound", f'{PLURAL}.{GROUP} "{self.path.rsplit("/", 1)[-1]}" not found'))
             return False
         return True
@@ -127,6 +131,9 @@ class Handler(BaseHTTPRequestHandler):
             current = OBJECT["metadata"]["resourceVersion"]
             if patched["metadata"]["resourceVersion"] != current:
                 self.answer(*status(409, "Conflict", f'Operation cannot be fulfilled on {PLURAL}.{GROUP} "{META["name"]}": the object has been modified; please apply your changes to the latest version and try again'))
+                return
+            if self.path.endswith("?dryRun=All"):
+                self.answer(200, patched)
                 return
             patched["metadata"]["resourceVersion"] = str(int(current) + 1)
             OBJECT.clear()

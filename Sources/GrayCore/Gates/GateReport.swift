@@ -13,7 +13,7 @@ public enum Gate: String, Sendable, CaseIterable {
 }
 
 /// What one gate says now.
-public enum GateVerdict: String, Sendable {
+public enum GateVerdict: String, Sendable, CaseIterable {
     /// Green, with enough data.
     case pass
     /// Not enough data to judge: no promotion, no rollback.

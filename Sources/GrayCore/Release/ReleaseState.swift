@@ -1,5 +1,5 @@
 /// Where a release stands.
-public enum ReleasePhase: String, Sendable {
+public enum ReleasePhase: String, Sendable, CaseIterable {
     /// Weight 0, not started.
     case waiting
     /// At some step of the plan.

@@ -14,6 +14,10 @@ public protocol TrafficRouter: Sendable {
     /// Sets the canary weight (percent) in one attempt; `expecting` is the generation the decision
     /// was based on (nil: unconditional), `actor` who asks (the router's log).
     func set(_ weight: Int, expecting generation: String?, by actor: String) async throws(RouterWriteError)
+
+    /// Whether a write would be accepted, found without changing the weight (a write that cannot
+    /// land, a dry run, the session's permission level), for `grayctl check`.
+    func writeAccess() async -> WriteAccess
 }
 
 /// Why a weight was not set.

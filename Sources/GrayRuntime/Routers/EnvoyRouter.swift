@@ -46,6 +46,12 @@ public struct EnvoyRouter: TrafficRouter {
     private var stableKey: String { "\(prefix).\(clusters.stable)" }
     private var canaryKey: String { "\(prefix).\(clusters.canary)" }
 
+    /// Envoy's admin API has no credentials, and `/runtime_modify` has no dry run: whoever reaches
+    /// the admin port may write, so the weight's reading is the whole test.
+    public func writeAccess() async -> WriteAccess {
+        .untestable("Envoy's admin API takes /runtime_modify without credentials and has no dry run: reaching \(admin) is what a write needs")
+    }
+
     public func read() async -> RecordEntry {
         do {
             return try await current().reading(nowhere: "Envoy runtime \(stableKey) and \(canaryKey) are both 0: the route sends no traffic anywhere")

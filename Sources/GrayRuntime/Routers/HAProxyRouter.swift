@@ -58,6 +58,20 @@ public struct HAProxyRouter: TrafficRouter {
         }
     }
 
+    /// The runtime API session's level (`show cli level`): `set weight` needs `admin`.
+    public func writeAccess() async -> WriteAccess {
+        let answer: String
+        do {
+            answer = try await socket.send("show cli level")
+        } catch {
+            return .unknown(error.description)
+        }
+        let level = answer.trimmingCharacters(in: .whitespacesAndNewlines)
+        if level == "admin" { return .granted("HAProxy's runtime API session is at level admin (set weight allowed)") }
+        return .refused(
+            "HAProxy's runtime API session is at level \"\(level.prefix(80))\": set weight needs level admin (the stats socket's `level admin`)")
+    }
+
     /// The two servers' current weights.
     private func current() async throws(ProbeError) -> SplitWeights {
         let answer = try await socket.send("get weight \(backend)/\(servers.stable); get weight \(backend)/\(servers.canary)")

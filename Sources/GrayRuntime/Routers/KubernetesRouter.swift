@@ -88,6 +88,30 @@ public struct KubernetesRouter: TrafficRouter {
         }
     }
 
+    /// A server-side dry run (`?dryRun=All`) of the guarded patch to the weights the route has now:
+    /// the API server authenticates, authorizes and validates it and stores nothing.
+    public func writeAccess() async -> WriteAccess {
+        let route: KubernetesRoute
+        do {
+            route = try await current()
+        } catch {
+            return .unknown(error.description)
+        }
+        let response: HTTPResponse
+        do {
+            response = try await http.send(HTTPRequest(
+                method: "PATCH", url: url + "?dryRun=All", headers: try headers(contentType: "application/json-patch+json"),
+                body: Array(route.patch(to: route.weights, guarded: true).utf8), connectTimeout: timeout, timeout: timeout))
+        } catch {
+            return .unknown(error.description)
+        }
+        switch response.status {
+        case 200..<300: return .granted("the API server accepted a dry-run patch of \(title) (?dryRun=All: nothing stored)")
+        case 401, 403: return .refused(explained(response.status, response.text))
+        default: return .unknown("a dry-run patch of \(title): \(explained(response.status, response.text))")
+        }
+    }
+
     /// The object as located now.
     private func current() async throws(ProbeError) -> KubernetesRoute {
         let response = try await http.send(HTTPRequest(url: url, headers: try headers(contentType: nil), connectTimeout: timeout, timeout: timeout))
