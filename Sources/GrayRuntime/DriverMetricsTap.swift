@@ -1,5 +1,5 @@
 import Foundation
-public import GrayCore
+import GrayCore
 import Synchronization
 
 /// grayctl's own metrics for `--metrics-listen`: taps a runner's outputs (decisions, states and

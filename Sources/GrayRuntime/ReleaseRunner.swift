@@ -57,6 +57,9 @@ public actor ReleaseRunner {
     private let fleet: any FleetObserver
     private let router: (any TrafficRouter)?
     private let journal: (any ReleaseJournal)?
+    private let confirmer: (any PromotionConfirmer)?
+    /// `plan.confirm`'s answers, taken by the loop like operator requests.
+    private var answers: [(PromotionRequest, ConfirmationAnswer)] = []
     private let outputs: Outputs
     private let interval: Double
     private let actor: String
@@ -67,15 +70,17 @@ public actor ReleaseRunner {
     private var waits = 0
 
     /// Creates a runner; `actor` names who grayctl acts for in the router's log. Without a router
-    /// (`grayctl watch` of a fleet whose router is not configured) every weight change is refused.
+    /// (`grayctl watch` of a fleet whose router is not configured) every weight change is refused;
+    /// `confirmer` answers `plan.confirm`'s questions (without one, every promotion is declined).
     public init(
         engine: ReleaseEngine, fleet: any FleetObserver, router: (any TrafficRouter)?, journal: (any ReleaseJournal)?,
-        outputs: Outputs, interval: Double, actor: String
+        outputs: Outputs, interval: Double, actor: String, confirmer: (any PromotionConfirmer)? = nil
     ) {
         self.engine = engine
         self.fleet = fleet
         self.router = router
         self.journal = journal
+        self.confirmer = confirmer
         self.outputs = outputs
         self.interval = interval
         self.actor = actor
@@ -148,11 +153,37 @@ public actor ReleaseRunner {
             await carryOut(engine.handle(.operatorRequested(request.action, by: request.by, at: now)))
             outputs.state(engine.state)
         }
+        while !answers.isEmpty {
+            let (request, answer) = answers.removeFirst()
+            let t = now
+            outputs.record(RecordLine(
+                t: t, entry: .action(action: answer.approved ? "confirm_approved" : "confirm_declined", weight: request.to, by: "plan.confirm", reason: answer.said)))
+            await carryOut(engine.handle(.confirmationAnswered(to: request.to, approved: answer.approved, answer: answer.said, at: t)))
+            outputs.state(engine.state)
+        }
+    }
+
+    /// Asks `plan.confirm` about `request` without holding up the loop; the answer is taken at
+    /// the loop's next turn.
+    private func ask(_ request: PromotionRequest) {
+        guard let confirmer else {
+            answers.append((request, ConfirmationAnswer(approved: false, said: "no plan.confirm webhook to ask")))
+            return
+        }
+        Task {
+            let answer = await confirmer.confirm(request)
+            await self.receive(answer, for: request)
+        }
+    }
+
+    private func receive(_ answer: ConfirmationAnswer, for request: PromotionRequest) {
+        answers.append((request, answer))
+        wake(nil)
     }
 
     /// Sleeps until `deadline`, a queued request, or cancellation, whichever comes first.
     private func waitForRequest(until deadline: ContinuousClock.Instant) async {
-        guard requests.isEmpty else { return }
+        guard requests.isEmpty, answers.isEmpty else { return }
         waits += 1
         let token = waits
         let timer = Task { [clock] in
@@ -221,6 +252,8 @@ public actor ReleaseRunner {
                 outputs.decision(decision)
             case .showMessage(let message):
                 outputs.message(message)
+            case .askConfirmation(let request):
+                ask(request)
             }
         }
     }

@@ -6,6 +6,7 @@ import GrayRender
 import GrayRuntime
 import GrayTerminal
 import SignalActions
+import Synchronization
 
 /// One live run against a fleet, headless or with the dashboard: builds the poller, router client,
 /// engine and runner, wires their outputs, and turns the outcome into the exit status
@@ -47,13 +48,17 @@ struct LiveSession {
         } catch {
             throw InputError(error.description)
         }
+        // A watcher notifies nobody and asks nothing: the driving grayctl does.
+        let webhooks = mode.drives ? try Webhooks(configuration, environment: ProcessInfo.processInfo.environment) : nil
         let engine = ReleaseEngine(
             plan: configuration.plan, gates: configuration.gates, metrics: configuration.metrics,
             failureCodes: configuration.failureCodes, autoAdvance: options.headless || autoAdvance, readOnly: mode == .watch,
             requiresRouterReading: true)
+        let wiring = Wiring(tap: tap, webhooks: webhooks)
         let outcome = options.headless
-            ? await runHeadless(engine: engine, poller: poller, router: router, recorder: recorder, tap: tap)
-            : try await runDashboard(engine: engine, poller: poller, router: router, recorder: recorder, tap: tap)
+            ? await runHeadless(engine: engine, poller: poller, router: router, recorder: recorder, wiring: wiring)
+            : try await runDashboard(engine: engine, poller: poller, router: router, recorder: recorder, wiring: wiring)
+        await wiring.finish(outcome)
         withExtendedLifetime((lock, tap)) {}
         if mode == .watch { throw ExitCode(0) }
         switch outcome.verdict {
@@ -65,7 +70,7 @@ struct LiveSession {
     }
 
     private func runHeadless(
-        engine: ReleaseEngine, poller: FleetPoller, router: (any TrafficRouter)?, recorder: RecordingFile?, tap: DriverMetricsTap?
+        engine: ReleaseEngine, poller: FleetPoller, router: (any TrafficRouter)?, recorder: RecordingFile?, wiring: Wiring
     ) async -> ReleaseRunner.Outcome {
         let rollbackEvents = RollbackEvents()
         let outputs = ReleaseRunner.Outputs(
@@ -78,8 +83,8 @@ struct LiveSession {
                 for line in rollbackEvents.lines(after: state) { InputFiles.write(line) }
             })
         let runner = ReleaseRunner(
-            engine: engine, fleet: poller, router: router, journal: journal, outputs: tap?.tap(outputs) ?? outputs,
-            interval: configuration.plan.interval, actor: operatorName)
+            engine: engine, fleet: poller, router: router, journal: journal, outputs: wiring.tapped(outputs),
+            interval: configuration.plan.interval, actor: operatorName, confirmer: wiring.webhooks?.confirmer)
         let maxDuration = options.maxDuration
         let untilDone = mode != .watch
         let (start, operatorName) = (start, operatorName)
@@ -95,7 +100,7 @@ struct LiveSession {
     }
 
     private func runDashboard(
-        engine: ReleaseEngine, poller: FleetPoller, router: (any TrafficRouter)?, recorder: RecordingFile?, tap: DriverMetricsTap?
+        engine: ReleaseEngine, poller: FleetPoller, router: (any TrafficRouter)?, recorder: RecordingFile?, wiring: Wiring
     ) async throws -> ReleaseRunner.Outcome {
         let environment = ProcessInfo.processInfo.environment
         let themes = ThemeCatalog(environment: environment)
@@ -113,8 +118,8 @@ struct LiveSession {
             record: { line in recorder?.append(line) },
             state: { dashboard.post(.released($0)) })
         let runner = ReleaseRunner(
-            engine: engine, fleet: poller, router: router, journal: journal, outputs: tap?.tap(outputs) ?? outputs,
-            interval: configuration.plan.interval, actor: operatorName)
+            engine: engine, fleet: poller, router: router, journal: journal, outputs: wiring.tapped(outputs),
+            interval: configuration.plan.interval, actor: operatorName, confirmer: wiring.webhooks?.confirmer)
         let maxDuration = options.maxDuration
         let polling = PollingTask()
         let signals = OnSignals { dashboard.stop() }
@@ -146,6 +151,38 @@ struct LiveSession {
         withExtendedLifetime(signals) {}
         report(outcome)
         return outcome
+    }
+
+    /// What a session's outputs also feed: grayctl's own metrics (`--metrics-listen`) and the
+    /// `notify:` webhooks (whose failures are said where the session says things).
+    final class Wiring: Sendable {
+        let tap: DriverMetricsTap?
+        let webhooks: Webhooks?
+        private let notifier = Mutex<WebhookNotifier?>(nil)
+
+        init(tap: DriverMetricsTap?, webhooks: Webhooks?) {
+            self.tap = tap
+            self.webhooks = webhooks
+        }
+
+        /// `outputs`, also feeding the metrics and the webhooks.
+        func tapped(_ outputs: ReleaseRunner.Outputs) -> ReleaseRunner.Outputs {
+            let metered = tap?.tap(outputs) ?? outputs
+            guard let notifier = webhooks?.notifier(report: outputs.message) else { return metered }
+            self.notifier.withLock { $0 = notifier }
+            return notifier.tap(metered)
+        }
+
+        /// Says where a release left unfinished stopped, then gives the webhooks up to 3 s to deliver.
+        func finish(_ outcome: ReleaseRunner.Outcome) async {
+            guard let notifier = notifier.withLock({ $0 }), let service = webhooks?.service else { return }
+            if outcome.verdict == .inProgress || outcome.verdict == .rollbackUnconfirmed {
+                notifier.notify(ReleaseNotice(
+                    kind: "stopped", service: service, text: "grayctl stopped at \(outcome.weight)%: \(outcome.reason)",
+                    fields: ["weight": .number(Double(outcome.weight)), "reason": .string(outcome.reason)]))
+            }
+            await notifier.finish(within: 3)
+        }
     }
 
     /// Hands the engine how the release begins, before the first poll.
@@ -190,8 +227,7 @@ struct LiveSession {
 
     /// Messages the runtime shouts (`ROLLBACK NOT APPLIED`, `JOURNAL WRITE FAILED`) stay on screen.
     static func isAlert(_ message: String) -> Bool {
-        let words = message.split(separator: " ").prefix(2)
-        return words.count == 2 && words.allSatisfy { $0.allSatisfy { $0.isUppercase } }
+        ReleaseNotice.isAlert(message)
     }
 
     /// After the terminal is restored: where the release stands, so it is in the scrollback.

@@ -21,6 +21,8 @@ struct ConfigLoaderTests {
         #expect(config.targets[.router]?.kind == "gateway")
         #expect(config.plan.steps == [1, 5, 20, 100] && config.plan.bake == 120 && config.plan.interval == 0.5)
         #expect(config.plan.autoAdvance)
+        #expect(config.plan.confirm == .environment("GRAYCTL_CONFIRM_URL") && config.plan.confirmRetry == 45)
+        #expect(config.notify == [.file("/run/secrets/slack-webhook"), .literal("http://127.0.0.1:9300/hooks/grayctl")])
         #expect(config.gates.maxErrorRatio == 0.02 && config.gates.maxLatency == 0.25 && config.gates.latencyQuantile == 0.95)
         #expect(config.gates.window == 60 && config.gates.fastWindow == 15 && config.gates.minRequests == 100)
         #expect(config.gates.confidence == 0.999 && config.gates.fastConfidence == 0.99)

@@ -17,13 +17,19 @@ public enum ConfigLoader {
         }
         var config = GrayConfig()
         guard let root else { return config }
-        let top = try Section(root, path: "", known: ["service", "targets", "plan", "gates", "metrics", "prometheus"])
+        let top = try Section(root, path: "", known: ["service", "targets", "plan", "gates", "metrics", "prometheus", "notify"])
         if let node = top["service"] { config.service = try node.string("service") }
         if let node = top["targets"] { config.targets = try targets(node) }
         if let node = top["plan"] { config.plan = try plan(node) }
         if let node = top["gates"] { try gates(node, into: &config) }
         if let node = top["metrics"] { (config.metrics, config.metricsSource) = try metrics(node) }
         if let node = top["prometheus"] { config.prometheus = try prometheus(node) }
+        if let node = top["notify"] {
+            guard case .sequence(let hooks) = node, !hooks.isEmpty else {
+                throw node.invalid("notify", expected: "a list of webhooks such as [{url_env: SLACK_WEBHOOK_URL}]")
+            }
+            config.notify = try hooks.enumerated().map { index, hook throws(ConfigError) in try webhook(hook, "notify[\(index)]") }
+        }
         if config.metricsSource == .prometheus, config.prometheus?.selectors[.canary] == nil {
             throw .invalidValue(
                 key: "prometheus.selectors.canary", line: top["prometheus"].map { $0.line } ?? top["metrics"]?.line ?? 1,
@@ -290,7 +296,7 @@ public enum ConfigLoader {
         return ports
     }
 
-    private static let planKeys = ["steps", "bake", "interval", "auto_advance"]
+    private static let planKeys = ["steps", "bake", "interval", "auto_advance", "confirm", "confirm_retry"]
     private static let gateKeys = [
         "error_ratio", "latency", "latency_quantile", "window", "fast_window", "min_requests", "confidence",
         "fast_confidence", "health_limit", "max_unhealthy", "stale_hold", "stale_rollback", "failure_codes",
@@ -326,7 +332,30 @@ public enum ConfigLoader {
             guard plan.interval >= 0.1 else { throw interval.invalid("plan.interval", expected: "a duration of at least 100ms") }
         }
         if let auto = section["auto_advance"] { plan.autoAdvance = try auto.bool("plan.auto_advance") }
+        if let confirm = section["confirm"] { plan.confirm = try webhook(confirm, "plan.confirm") }
+        if let retry = section["confirm_retry"] {
+            plan.confirmRetry = try retry.duration("plan.confirm_retry")
+            guard plan.confirmRetry >= 1 else { throw retry.invalid("plan.confirm_retry", expected: "a duration of at least 1s") }
+        }
         return plan
+    }
+
+    /// A webhook: exactly one of `url` (http:// or https://), `url_file` (a file holding the URL)
+    /// and `url_env` (an environment variable holding it).
+    private static func webhook(_ node: Node, _ key: String) throws(ConfigError) -> WebhookURL {
+        let section = try Section(node, path: key, known: ["url", "url_file", "url_env"])
+        guard section.keys.count == 1 else {
+            throw node.invalid(key, expected: "one of url, url_file (a file holding the URL: keeps a token out of the config) or url_env")
+        }
+        if let url = section["url"] {
+            let text = try url.string("\(key).url")
+            guard text.hasPrefix("http://") || text.hasPrefix("https://") else {
+                throw url.invalid("\(key).url", expected: "an http:// or https:// URL")
+            }
+            return .literal(text)
+        }
+        if let file = section["url_file"] { return .file(try file.string("\(key).url_file")) }
+        return .environment(try section["url_env"]!.string("\(key).url_env"))
     }
 
     private static func gates(_ node: Node, into config: inout GrayConfig) throws(ConfigError) {

@@ -16,6 +16,8 @@ public struct GrayConfig: Equatable, Sendable {
     public var metricsSource = MetricsSource.scrape
     /// The Prometheus server, when `metrics.source` is `prometheus`.
     public var prometheus: PrometheusSettings?
+    /// Webhooks told of steps, holds, rollbacks, the end and operator actions (`notify:`).
+    public var notify: [WebhookURL] = []
 
     /// The defaults.
     public init() {}

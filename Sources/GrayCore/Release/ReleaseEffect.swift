@@ -8,6 +8,32 @@ public enum ReleaseEffect: Equatable, Sendable {
     case showMessage(String)
     /// Announce a decision (events log, `--json` output, replay timeline).
     case announce(Decision)
+    /// Ask `plan.confirm` whether this promotion may go; the answer comes back as
+    /// ``ReleaseEvent/confirmationAnswered(to:approved:answer:at:)``.
+    case askConfirmation(PromotionRequest)
+}
+
+/// A promotion waiting for `plan.confirm`'s answer.
+public struct PromotionRequest: Equatable, Sendable {
+    /// Seconds since the start of the run.
+    public var t: Double
+    /// The weight now.
+    public var from: Int
+    /// The weight asked for.
+    public var to: Int
+    /// Who promotes (`grayctl`, or the operator).
+    public var by: String
+    /// Why, with numbers.
+    public var reason: String
+
+    /// A request to go from `from` to `to`.
+    public init(t: Double, from: Int, to: Int, by: String, reason: String) {
+        self.t = t
+        self.from = from
+        self.to = to
+        self.by = by
+        self.reason = reason
+    }
 }
 
 /// A decision of the release, with the reason a person reads and the gates at that moment.

@@ -74,6 +74,6 @@ extension ReleaseEngine {
         if state.stepIndex == plan.steps.count - 1 {
             return complete(reason: reason, by: by)
         }
-        return promote(to: state.stepIndex + 1, by: by, reason: reason)
+        return requestPromotion(to: state.stepIndex + 1, by: by, reason: reason)
     }
 }

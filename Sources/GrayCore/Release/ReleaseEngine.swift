@@ -88,6 +88,9 @@ public struct ReleaseEngine: Sendable {
         case .unconfirmedRollbackFound(let by, let time):
             state.now = max(state.now, time)
             return resendUnconfirmedRollback(by: by)
+        case .confirmationAnswered(let weight, let approved, let answer, let time):
+            state.now = max(state.now, time)
+            return answered(weight, approved: approved, answer: answer)
         }
     }
 
@@ -119,7 +122,7 @@ public struct ReleaseEngine: Sendable {
         state.greenSince = greenSince
         guard state.autoAdvance, !state.paused else { return [] }
         if starting {
-            return promote(to: 0, by: "grayctl", reason: startReason(report))
+            return requestPromotion(to: 0, by: "grayctl", reason: startReason(report))
         }
         let green = state.now - greenSince
         guard green >= plan.bake else { return [] }
@@ -127,7 +130,7 @@ public struct ReleaseEngine: Sendable {
         if state.stepIndex == plan.steps.count - 1 {
             return complete(reason: reason, by: "grayctl")
         }
-        return promote(to: state.stepIndex + 1, by: "grayctl", reason: reason)
+        return requestPromotion(to: state.stepIndex + 1, by: "grayctl", reason: reason)
     }
 
     /// Read-only judging: a tripped or blocking gate is announced as a hold (once per cause), and
@@ -147,7 +150,7 @@ public struct ReleaseEngine: Sendable {
     }
 
     /// Holds for `reason`, announced once per `key` (a change of cause).
-    private mutating func hold(key: String, reason: String) -> [ReleaseEffect] {
+    mutating func hold(key: String, reason: String) -> [ReleaseEffect] {
         state.holdReason = reason
         guard key != state.holdKey else { return [] }
         state.holdKey = key
@@ -199,6 +202,7 @@ public struct ReleaseEngine: Sendable {
     mutating func rollback(reason: String, by: String) -> [ReleaseEffect] {
         let from = max(state.pending?.weight ?? state.weight, state.fleet.routerWeight?.weight ?? 0)
         state.phase = .rollingBack
+        state.confirmation = nil
         state.pending = (0, -1)
         state.pendingStep = nil
         state.finalReason = reason

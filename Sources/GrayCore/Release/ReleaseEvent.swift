@@ -40,4 +40,7 @@ public enum ReleaseEvent: Equatable, Sendable {
     case adoptedRouterWeight(weight: Int, by: String, at: Double)
     /// The journal ends with a rollback the router never confirmed: it is sent again.
     case unconfirmedRollbackFound(by: String, at: Double)
+    /// `plan.confirm` answered the promotion to `to`: 2xx (`approved`) or anything else, with what
+    /// it said (or why it could not be asked).
+    case confirmationAnswered(to: Int, approved: Bool, answer: String, at: Double)
 }

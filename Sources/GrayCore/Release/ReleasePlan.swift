@@ -9,6 +9,11 @@ public struct ReleasePlan: Equatable, Sendable {
     public var interval: Double = 1
     /// Whether live runs start with auto-advance on (replay and headless always auto-advance).
     public var autoAdvance = false
+    /// A webhook asked before each promotion (`plan.confirm`): 2xx proceeds, anything else holds
+    /// and is asked again after ``confirmRetry``. Rollbacks are never asked.
+    public var confirm: WebhookURL?
+    /// Seconds a declined (or unanswered) promotion waits before the webhook is asked again.
+    public var confirmRetry: Double = 30
 
     /// The defaults of `docs/gates.md`.
     public init() {}

@@ -45,6 +45,8 @@ public struct ReleaseState: Sendable {
     public internal(set) var rollbackFailure: String?
     /// What is known of the fleet.
     public internal(set) var fleet: FleetState
+    /// Where the next promotion stands with `plan.confirm`, when it is configured.
+    public internal(set) var confirmation: PromotionConfirmation?
 
     var holdKey: String?
     /// The step decision of the pending promotion, announced once the router confirms it.
@@ -61,4 +63,12 @@ public struct ReleaseState: Sendable {
     /// True once the release is decided: promoted, rolled back, or rolling back (no promotion can
     /// follow, and operator requests other than auto-advance are refused).
     public var isDecided: Bool { isTerminal || phase == .rollingBack }
+}
+
+/// A promotion and `plan.confirm`: asked and waiting, or declined until the webhook is asked again.
+public enum PromotionConfirmation: Equatable, Sendable {
+    /// Asked for the step at `index`, promoted by `by` for `reason` once approved.
+    case asking(index: Int, by: String, reason: String)
+    /// The step at `index` was declined with `answer`; asked again from `retryAt`.
+    case declined(index: Int, retryAt: Double, answer: String)
 }
