@@ -27,6 +27,12 @@ struct DashboardSnapshotTests {
         try Snapshot.assert(DashboardView.render(model, width: 80, height: 24, glyphs: .unicode), named: "\(state.name)-80x24")
     }
 
+    @Test("each release state at 120×40", arguments: states)
+    func medium(_ state: Case) throws {
+        let model = try ReplayedDashboard.model(state.recording, until: state.until)
+        try Snapshot.assert(DashboardView.render(model, width: 120, height: 40, glyphs: .unicode), named: "\(state.name)-120x40")
+    }
+
     @Test("each release state at 200×60", arguments: states)
     func large(_ state: Case) throws {
         let model = try ReplayedDashboard.model(state.recording, until: state.until)

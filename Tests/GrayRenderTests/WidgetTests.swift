@@ -1,4 +1,4 @@
-import GrayRender
+@testable import GrayRender
 import Testing
 
 @Suite("widgets draw only inside their rectangle")
@@ -83,5 +83,30 @@ struct ScreenDiffTests {
         #expect(after.changedCells(since: nil).count == 8)
         #expect(after.changedCells(since: Screen(width: 3, height: 2)).count == 8)
         #expect(after.changedCells(since: after).isEmpty)
+    }
+}
+
+@Suite("text wrapping and the latency chart")
+struct WrapAndChartTests {
+    @Test("wraps at spaces, never between a number and its unit, cuts a long word, marks what was left out")
+    func wrap() {
+        #expect(TextWrap.lines("green for 30 s at 5%: ok", width: 12, maxLines: 3) == ["green for", "30 s at 5%:", "ok"])
+        #expect(TextWrap.lines("abcdefghijkl", width: 5, maxLines: 3) == ["abcde", "fghij", "kl"])
+        #expect(TextWrap.lines("one two three four five", width: 8, maxLines: 2) == ["one two", "three…"])
+        #expect(TextWrap.lines("short", width: 20, maxLines: 1) == ["short"])
+    }
+
+    @Test("the chart draws the limit as a dashed row with its label, canary over stable, and a time axis")
+    func chart() {
+        var screen = Screen(width: 40, height: 8)
+        LatencyChart(
+            stable: [0.1, 0.1, 0.1], canary: [0.2, 0.6, .nan], limit: 0.5, interval: 1, stableStyle: Style(.p99Stable),
+            canaryStyle: Style(.p99Canary), glyphs: .unicode
+        ).draw(in: Rect(x: 0, y: 0, width: 40, height: 8), on: &screen)
+        let lines = (0..<8).map { screen.line($0) }
+        let limitRow = lines.firstIndex { $0.hasPrefix(" 500 ms │┄") }
+        #expect(limitRow != nil, "\(lines.joined(separator: "\n"))")
+        #expect(lines[7].hasPrefix("         -31 s") && lines[7].hasSuffix("now"), "\(lines[7])")
+        #expect(lines.contains { $0.hasSuffix("█ ") || $0.hasSuffix("█  ") }, "the canary's 600 ms above the limit: \(lines)")
     }
 }

@@ -10,9 +10,15 @@ import GrayCore
 ///     ┌ error ratios ────────────┐┌ health ───────────────┐
 ///     ┌ circuit breakers ────────┐┌ events ───────────────┐
 ///     key bar (or the y/n prompt)
+///
+/// From 120×36 (``roomy``) the right column, where the reasons are, gets three fifths of the
+/// width, the latency and gates row grows to 12 rows (a chart with the limit line and a time axis;
+/// each gate's reason on up to two rows), and events wrap onto up to three rows each.
 public enum DashboardView {
     /// The smallest screen the dashboard draws on.
     public static let minimumSize = (width: 80, height: 24)
+    /// From this size on, the layout gives reasons and the latency chart more room.
+    public static let roomy = (width: 120, height: 36)
 
     /// Renders `model` into a `width`×`height` screen.
     public static func render(_ model: DashboardModel, width: Int, height: Int, glyphs: Glyphs) -> Screen {
@@ -27,8 +33,9 @@ public enum DashboardView {
         HeaderBar(context: context).draw(in: headerRow, on: &screen)
         let (weightArea, columns) = body.splitRows(4)
         WeightPanel(context: context).draw(in: weightArea, on: &screen)
-        let leftWidth = width / 2
-        let (top, lower) = columns.splitRows(7)
+        let spacious = width >= roomy.width && height >= roomy.height
+        let leftWidth = spacious ? width * 2 / 5 : width / 2
+        let (top, lower) = columns.splitRows(spacious ? 12 : 7)
         let (middle, bottom) = lower.splitRows(5)
         let (latencyArea, gatesArea) = top.splitColumns(leftWidth)
         LatencyPanel(context: context).draw(in: latencyArea, on: &screen)

@@ -1,6 +1,7 @@
 import GrayCore
 
-/// Every gate's verdict with its reason: pass, not enough data, hold, or tripped.
+/// Every gate's verdict with its reason: pass, not enough data, hold, or tripped. With two rows a
+/// gate inside the panel, a long reason wraps onto its second row instead of being cut.
 struct GatesPanel: Widget {
     let context: PanelContext
 
@@ -11,10 +12,16 @@ struct GatesPanel: Widget {
             screen.put("no observation yet: nothing may be promoted", in: inner, row: 0, style: Style(.muted))
             return
         }
-        for (row, result) in report.results.enumerated() {
+        let linesEach = inner.height >= 2 * report.results.count ? 2 : 1
+        var row = 0
+        for result in report.results {
             let (mark, style) = Self.mark(result.verdict)
-            let column = screen.put(mark + " " + result.gate.rawValue.rightPadded(to: 9), in: inner, row: row, style: style)
-            screen.put(result.reason, in: inner, row: row, column: column - inner.x, style: result.verdict == .trip ? style : Style(.text))
+            let column = screen.put(mark + " " + result.gate.rawValue.rightPadded(to: 9), in: inner, row: row, style: style) - inner.x
+            let lines = linesEach == 1 ? [result.reason] : TextWrap.lines(result.reason, width: inner.width - column, maxLines: linesEach)
+            for line in lines {
+                screen.put(line, in: inner, row: row, column: column, style: result.verdict == .trip ? style : Style(.text))
+                row += 1
+            }
         }
     }
 

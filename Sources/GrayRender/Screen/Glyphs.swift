@@ -13,16 +13,18 @@ public struct Glyphs: Equatable, Sendable {
     public var arrow: String
     /// A bullet for events.
     public var bullet: Character
+    /// A dashed line (a chart's limit).
+    public var dashed: Character
 
     /// Unicode glyphs.
     public static let unicode = Glyphs(
         corners: ("┌", "┐", "└", "┘"), horizontal: "─", vertical: "│", levels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"],
-        filled: "█", empty: "░", arrow: "→", bullet: "•")
+        filled: "█", empty: "░", arrow: "→", bullet: "•", dashed: "┄")
 
     /// ASCII glyphs.
     public static let ascii = Glyphs(
         corners: ("+", "+", "+", "+"), horizontal: "-", vertical: "|", levels: ["_", ".", "-", "~", "=", "*", "#", "@"],
-        filled: "#", empty: ".", arrow: ">", bullet: "*")
+        filled: "#", empty: ".", arrow: ">", bullet: "*", dashed: "=")
 
     public static func == (lhs: Glyphs, rhs: Glyphs) -> Bool {
         lhs.horizontal == rhs.horizontal && lhs.levels == rhs.levels && lhs.arrow == rhs.arrow
