@@ -16,6 +16,9 @@ struct GrayCtl: AsyncParsableCommand {
             grayctl.yaml` first (every endpoint contacted read-only, one line per check with the fix), then \
             `grayctl release --config grayctl.yaml`. `grayctl watch` is read-only; `grayctl replay` judges a recording offline.
 
+            `grayctl help TOPIC` explains config (every key), gates, exit-codes, webhooks and metrics; \
+            `grayctl help COMMAND` a command.
+
             Exit status: 0 promoted (or still progressing healthy), 1 a preflight check to fix (check, or release refusing to start), 3 rolled back, 2 bad input or configuration, \
             4 interrupted or unfinished, 5 a rollback was sent but the router never read back 0%.
             """,

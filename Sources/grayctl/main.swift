@@ -4,6 +4,11 @@ import Foundation
 /// Runs the root command. Exit statuses: what the command chose (`ExitCode`), 0 for `--help`,
 /// 2 for every usage or input error (ArgumentParser's own would be 64).
 func runGrayCtl() async -> Never {
+    let arguments = CommandLine.arguments.dropFirst()
+    if arguments.count == 2, arguments.first == "help", let text = HelpTopics.text(arguments.last!) {
+        InputFiles.write(text)
+        exit(0)
+    }
     do {
         var command = try GrayCtl.parseAsRoot()
         if var asyncCommand = command as? any AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import Foundation
+import GrayCore
 import Testing
 
 /// Runs the real `grayctl` binary (built beside this test bundle) and checks exit status and output.
@@ -145,10 +146,34 @@ struct CommandLineTests {
         }
     }
 
+    @Test("help TOPIC: every config key with its meaning, the gates with their defaults, exit codes, webhooks, metrics")
+    func helpTopics() throws {
+        let config = try Self.grayctl("help", "config")
+        #expect(config.status == 0)
+        let keyLines = config.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") }
+        #expect(keyLines.map { $0.split(separator: " ").first.map(String.init) ?? "" } == ConfigLoader.sections.flatMap(\.keys), "one line per key, in order")
+        for line in keyLines {
+            #expect(line.dropFirst(25).count > 5, "help config explains \(line)")
+        }
+        let gates = try Self.grayctl("help", "gates")
+        #expect(gates.stdout.contains("the canary's failures > 1% of requests, proven by an exact bound at 99.99% over 30 s"), "\(gates.stdout)")
+        for topic in HelpTopicNames.all {
+            let run = try Self.grayctl("help", topic)
+            #expect(run.status == 0 && !run.stdout.isEmpty, "help \(topic)")
+        }
+        #expect(try Self.grayctl("help", "topics").stdout.contains("config, gates, exit-codes, webhooks, metrics"))
+        #expect(try Self.grayctl("help", "check").stdout.contains("USAGE: grayctl check"), "a command's help stays ArgumentParser's")
+    }
+
     @Test("--version prints the version and exits 0")
     func version() throws {
         let run = try Self.grayctl("--version")
         #expect(run.status == 0)
         #expect(run.stdout == "0.7.0\n")
     }
+}
+
+/// The topics `grayctl help` knows (as `HelpTopics.names` in the binary).
+enum HelpTopicNames {
+    static let all = ["config", "gates", "exit-codes", "webhooks", "metrics"]
 }

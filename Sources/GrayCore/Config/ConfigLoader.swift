@@ -17,7 +17,7 @@ public enum ConfigLoader {
         }
         var config = GrayConfig()
         guard let root else { return config }
-        let top = try Section(root, path: "", known: ["service", "targets", "plan", "gates", "metrics", "prometheus", "notify"])
+        let top = try Section(root, path: "", known: topKeys)
         if let node = top["service"] { config.service = try node.string("service") }
         if let node = top["targets"] { config.targets = try targets(node) }
         if let node = top["plan"] { config.plan = try plan(node) }
@@ -100,7 +100,24 @@ public enum ConfigLoader {
         }
     }
 
+    private static let topKeys = ["service", "targets", "plan", "gates", "metrics", "prometheus", "notify"]
     private static let versionKeys = ["admin", "grpc", "breakers", "instances", "dns", "prometheus_instances"]
+    private static let instanceKeys = ["name", "admin", "grpc"]
+    private static let dnsKeys = ["name", "admin_port", "grpc_port", "scheme", "every"]
+    private static let portKeys = ["admin_port", "grpc_port", "scheme"]
+    private static let webhookKeys = ["url", "url_file", "url_env"]
+    private static let prometheusKeys = ["url", "bearer_token_file", "ca_file", "max_series", "api", "selectors"]
+
+    /// Every section of `grayctl.yaml` with the keys the loader takes there, in the order a reader
+    /// meets them (`grayctl help config` is made from it, so it names every key there is).
+    public static var sections: [(path: String, keys: [String])] {
+        [
+            ("", topKeys), ("targets.stable, targets.canary", versionKeys), ("targets.<version>.instances[]", instanceKeys),
+            ("targets.<version>.dns", dnsKeys), ("targets.<version>.prometheus_instances", portKeys),
+            ("targets.router", ["kind"] + Set(routerKeys.values.joined()).sorted()), ("plan", planKeys), ("gates", gateKeys),
+            ("metrics", metricsKeys), ("prometheus", prometheusKeys), ("notify[], plan.confirm", webhookKeys),
+        ]
+    }
 
     private static func targets(_ node: Node) throws(ConfigError) -> [Target: TargetEndpoints] {
         let section = try Section(node, path: "targets", known: Target.allCases.map(\.rawValue))
@@ -125,7 +142,7 @@ public enum ConfigLoader {
             if let dns = fields["dns"] { endpoints.dns = try dnsDiscovery(dns, path: "\(path).dns") }
             if let node = fields["prometheus_instances"] {
                 let path = "\(path).prometheus_instances"
-                endpoints.prometheusInstances = try instancePorts(try Section(node, path: path, known: ["admin_port", "grpc_port", "scheme"]), node, path: path)
+                endpoints.prometheusInstances = try instancePorts(try Section(node, path: path, known: portKeys), node, path: path)
             }
             if let breakers = fields["breakers"] {
                 let value = try breakers.string("\(path).breakers")
@@ -251,7 +268,7 @@ public enum ConfigLoader {
         var seen: Set<String> = []
         for (index, element) in sequence.enumerated() {
             let key = "\(path)[\(index)]"
-            let fields = try Section(element, path: key, known: ["name", "admin", "grpc"])
+            let fields = try Section(element, path: key, known: instanceKeys)
             var instance = InstanceEndpoints()
             if let name = fields["name"] { instance.name = try name.string("\(key).name") }
             if let admin = fields["admin"] { instance.admin = try adminURL(admin, "\(key).admin") }
@@ -269,7 +286,7 @@ public enum ConfigLoader {
     }
 
     private static func dnsDiscovery(_ node: Node, path: String) throws(ConfigError) -> DNSDiscovery {
-        let fields = try Section(node, path: path, known: ["name", "admin_port", "grpc_port", "scheme", "every"])
+        let fields = try Section(node, path: path, known: dnsKeys)
         guard let nameNode = fields["name"] else { throw node.invalid("\(path).name", expected: "the DNS name whose A/AAAA records are the instances") }
         var discovery = DNSDiscovery(name: try nameNode.string("\(path).name"))
         discovery.ports = try instancePorts(fields, node, path: path)
@@ -343,7 +360,7 @@ public enum ConfigLoader {
     /// A webhook: exactly one of `url` (http:// or https://), `url_file` (a file holding the URL)
     /// and `url_env` (an environment variable holding it).
     private static func webhook(_ node: Node, _ key: String) throws(ConfigError) -> WebhookURL {
-        let section = try Section(node, path: key, known: ["url", "url_file", "url_env"])
+        let section = try Section(node, path: key, known: webhookKeys)
         guard section.keys.count == 1 else {
             throw node.invalid(key, expected: "one of url, url_file (a file holding the URL: keeps a token out of the config) or url_env")
         }
@@ -426,7 +443,7 @@ public enum ConfigLoader {
     }
 
     private static func prometheus(_ node: Node) throws(ConfigError) -> PrometheusSettings {
-        let section = try Section(node, path: "prometheus", known: ["url", "bearer_token_file", "ca_file", "max_series", "api", "selectors"])
+        let section = try Section(node, path: "prometheus", known: prometheusKeys)
         guard let urlNode = section["url"] else {
             throw node.invalid("prometheus.url", expected: "the server's URL (http:// or https://)")
         }
