@@ -83,6 +83,10 @@ public struct GatewayRouter: Sendable {
         case 400: return .granted("the gateway accepted the token (a PUT of weight -1, refused as out of range: nothing changed)")
         case 401, 403:
             return .refused("HTTP \(response.status) from \(url)" + (token == nil ? " (no token given)" : " (the token was not accepted)"))
+        case 200..<300:
+            return .unknown(
+                "HTTP \(response.status) from \(url) to a PUT of weight -1, which the gateway's contract refuses with 400: "
+                    + "this router may have taken it — check its weight")
         default: return .unknown("HTTP \(response.status) from \(url) to a PUT of weight -1 (expected 400 or 401)")
         }
     }

@@ -3,8 +3,8 @@ import Glibc
 
 /// `--metrics-listen HOST:PORT`: serves grayctl's own metrics (``GrayCore/DriverMetrics``) at
 /// `GET /metrics` as Prometheus text, one short HTTP/1.1 exchange a connection, on a thread of its
-/// own. Anything else answers 404 (other paths) or 405 (other methods); a client that sends
-/// nothing for 2 s, or more than 8 KiB of request head, is dropped. A scrape never waits on a
+/// own. Anything else answers 404 (other paths) or 405 (other methods); a client whose request
+/// head has not arrived within 2 s, or is over 8 KiB, is dropped. A scrape never waits on a
 /// poll round: the text is taken from `exposition` as it is at that moment.
 public final class MetricsListener: @unchecked Sendable {
     /// Why the listener could not start.
@@ -68,11 +68,10 @@ public final class MetricsListener: @unchecked Sendable {
         while true {
             let client = accept(socket, nil, nil)
             guard client >= 0 else {
-                if errno == EINTR || errno == ECONNABORTED || errno == EMFILE || errno == ENFILE {
-                    if errno != EINTR { usleep(100_000) }
-                    continue
-                }
-                return
+                // Out of descriptors, an aborted connection, a signal: wait a moment (unless it
+                // was a signal) and accept again; the listener never stops serving.
+                if errno != EINTR { usleep(100_000) }
+                continue
             }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             answer(client)
@@ -80,18 +79,25 @@ public final class MetricsListener: @unchecked Sendable {
         }
     }
 
-    /// Reads one request head from `client` and answers it.
+    /// Reads one request head from `client` within 2 s in all (a client trickling bytes is cut
+    /// off at the deadline, not per byte) and answers it.
     private func answer(_ client: Int32) {
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let deadline = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
         var head: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 2048)
         while !Self.endsHead(head) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard now < deadline else { return }
+            let left = deadline - now
+            var timeout = timeval(tv_sec: Int(left / 1_000_000_000), tv_usec: Int(left % 1_000_000_000 / 1000))
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let count = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+            if count < 0, errno == EINTR { continue }
             guard count > 0, head.count + count <= 8192 else { return }
             head += buffer[..<count]
         }
+        var sendTimeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &sendTimeout, socklen_t(MemoryLayout<timeval>.size))
         let requestLine = String(decoding: head.prefix { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self).split(separator: " ")
         let (status, type, body): (String, String, String)
         if requestLine.count < 2 {

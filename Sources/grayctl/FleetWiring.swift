@@ -37,7 +37,7 @@ enum FleetWiring {
         let poller = try poller(configuration, router: router, tls: tls)
         let interval = Duration.seconds(configuration.plan.interval)
         let deadline = ContinuousClock.now + .seconds(patience)
-        func round() async -> PreflightReport {
+        func polled() async -> PreflightReport {
             async let entries = poller.poll()
             let writes = await router?.writeAccess()
             return Preflight.report(configuration: configuration, entries: await entries, writes: writes)
@@ -45,6 +45,12 @@ enum FleetWiring {
         if configuration.targets.values.contains(where: { $0.prometheusInstances != nil }) {
             _ = await poller.poll()
             try await Task.sleep(for: interval)
+        }
+        let webhooks = webhookCheck(configuration)
+        func round() async -> PreflightReport {
+            var report = await polled()
+            if let webhooks { report.checks.insert(webhooks, at: report.checks.count - 2) }
+            return report
         }
         var report = await round()
         var waiting = false
@@ -58,6 +64,19 @@ enum FleetWiring {
             report = await round()
         }
         return report
+    }
+
+    /// Whether the webhooks' URLs can be read (they are not contacted: a POST would notify or
+    /// ask); nil when the config has none.
+    private static func webhookCheck(_ configuration: GrayConfig) -> PreflightCheck? {
+        guard !configuration.notify.isEmpty || configuration.plan.confirm != nil else { return nil }
+        do {
+            _ = try Webhooks(configuration, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            return PreflightCheck("webhooks", .fail, "\(error)", fix: "set the variable or fix the file that holds the URL")
+        }
+        let named = configuration.notify.map(\.description) + (configuration.plan.confirm.map { ["plan.confirm: \($0)"] } ?? [])
+        return PreflightCheck("webhooks", .pass, "\(named.joined(separator: ", ")): read, not contacted (a POST would notify or ask)")
     }
 
     /// The Prometheus server as metrics source, when `metrics.source` says so; its token file is

@@ -30,8 +30,8 @@ struct ReleaseCommand: AsyncParsableCommand {
 
             Preflight: a release from 0% first runs `grayctl check`'s checks (read-only); a failing one is checked \
             again for up to 15 s (a fleet still starting), then the release does not start (exit 1; --force \
-            overrides all but the critical ones). A resumed or adopted release, or a \
-            rollback to re-send, starts whatever they say, so its canary's traffic stays judged.
+            overrides all but the critical ones). A resumed or adopted release, or a rollback to re-send, runs \
+            no preflight: it starts at once, so its canary's traffic stays judged and a rollback goes out.
 
             Safety: every action is journalled (--journal, fsync) before it is sent; a promotion whose entry \
             cannot be written is not sent (a rollback always is). The journal is kept per router URL, so a \

@@ -16,6 +16,8 @@ enum ReleaseSetup {
         guard let engine = configuration.targets[.router]?.engine else {
             throw InputError("no router configured (targets.router): grayctl needs one to drive a release")
         }
+        // Webhook URLs unreadable are said before anything else happens, not after a preflight.
+        _ = try Webhooks(configuration, environment: ProcessInfo.processInfo.environment)
         let routerURL = engine.address
         let lock: RouterLock
         do {
@@ -53,10 +55,9 @@ enum ReleaseSetup {
         if case .fresh = start {
             start = try await fresh(router: router, routerURL: routerURL, journalPath: path, adopt: adopt)
         }
-        if let preflight {
+        if let preflight, start == .fresh {
             try preflight.admit(
-                try await FleetWiring.preflight(configuration, router: router, tls: live.tls, patience: PreflightGate.patience, force: preflight.force),
-                start: start)
+                try await FleetWiring.preflight(configuration, router: router, tls: live.tls, patience: PreflightGate.patience, force: preflight.force))
         }
         return LiveSession(
             configuration: configuration, options: live, mode: mode, router: router, journal: journal, lock: lock,

@@ -50,6 +50,53 @@ struct PromotionConfirmationTests {
         #expect(harness.steps.map(\.kind) == [.step(from: 0, to: 50)])
     }
 
+    @Test("an approval goes only when the engine would promote: not while paused, not before a fresh bake; the operator's own promote goes at once")
+    func approvalKeepsTheChecks() {
+        var harness = ReleaseHarness(plan: Self.plan())
+        for _ in 0..<6 { harness.second(rate: 20) }
+        harness.handle(.operatorRequested(.pause, by: "ana", at: harness.t))
+        harness.handle(.confirmationAnswered(to: 50, approved: true, answer: "HTTP 200", at: harness.t))
+        #expect(harness.steps.isEmpty, "paused: the approval waits")
+        harness.handle(.operatorRequested(.resume, by: "ana", at: harness.t))
+        harness.second(rate: 20)
+        #expect(harness.steps.map(\.kind) == [.step(from: 0, to: 50)], "resumed within confirm_retry: the approval lets it go")
+        for _ in 0..<10 { harness.second(rate: 20) }
+        #expect(Self.questions(harness).map(\.to) == [50, 100])
+        for _ in 0..<2 { harness.second(rate: 20, health: .notServing) }
+        harness.handle(.confirmationAnswered(to: 100, approved: true, answer: "HTTP 200", at: harness.t))
+        #expect(harness.steps.count == 1, "approved while the health gate holds: no promotion")
+        harness.second(rate: 20)
+        #expect(harness.steps.count == 1, "green again: the bake starts afresh")
+        for _ in 0..<6 { harness.second(rate: 20) }
+        #expect(harness.steps.count == 2 && Self.questions(harness).count == 2, "baked within confirm_retry: the approval lets it go, unasked again")
+
+        var manual = ReleaseHarness(plan: Self.plan(), autoAdvance: false)
+        for _ in 0..<3 { manual.second(rate: 20) }
+        manual.handle(.operatorRequested(.promote, by: "ana", at: manual.t))
+        #expect(Self.questions(manual).map(\.by) == ["ana"])
+        manual.handle(.operatorRequested(.promote, by: "ana", at: manual.t))
+        #expect(manual.effects.contains(.showMessage("waiting for plan.confirm to approve 50%")), "a second press says why nothing moves")
+        manual.handle(.confirmationAnswered(to: 50, approved: true, answer: "HTTP 200", at: manual.t))
+        #expect(manual.steps.map(\.kind) == [.step(from: 0, to: 50)])
+    }
+
+    @Test("a refusal repeated at every retry is announced once; a new answer is announced")
+    func refusalsOnce() {
+        var harness = ReleaseHarness(plan: Self.plan())
+        for _ in 0..<6 { harness.second(rate: 20) }
+        for _ in 0..<3 {
+            harness.handle(.confirmationAnswered(to: 50, approved: false, answer: "HTTP 403: change freeze", at: harness.t))
+            for _ in 0..<11 { harness.second(rate: 20) }
+        }
+        harness.handle(.confirmationAnswered(to: 50, approved: false, answer: "HTTP 500", at: harness.t))
+        let holds = harness.decisions.filter { $0.kind == .hold }.map(\.reason)
+        #expect(holds == [
+            "asking plan.confirm to approve 0% → 50%", "plan.confirm declined 50%: HTTP 403: change freeze; asked again in 10 s",
+            "plan.confirm declined 50%: HTTP 500; asked again in 10 s",
+        ], "\(holds)")
+        #expect(Self.questions(harness).count == 4)
+    }
+
     @Test("a rollback is never asked, and an answer arriving after it changes nothing")
     func rollbackNeverAsked() throws {
         var harness = ReleaseHarness(plan: Self.plan())

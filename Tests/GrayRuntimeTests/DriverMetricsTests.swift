@@ -63,17 +63,19 @@ struct DriverMetricsTests {
         #expect(try await Self.get(tap, "/metrics", method: "POST").status == 405)
     }
 
-    @Test("failed observations are counted by target and endpoint")
+    @Test("failed observations are counted by target and endpoint; only the fleet's answers move the last observation")
     func pollErrors() {
         var metrics = DriverMetrics()
         metrics.record(.error(.canary, endpoint: "metrics", message: "refused"), at: 10)
         metrics.record(.error(Subject.instance(.canary, "10.0.0.7:9090"), endpoint: "metrics", message: "refused"), at: 11)
         metrics.record(.error(.router, endpoint: "weight", message: "HTTP 500"), at: 12)
         metrics.record(.health(.canary, .serving), at: 13)
+        metrics.record(.weight(5, generation: "7"), at: 20)
+        metrics.record(.instances(.canary, ["a"]), at: 21)
         let text = metrics.exposition
         #expect(Self.value(text, #"grayctl_poll_errors_total{target="canary",endpoint="metrics"}"#) == 2)
         #expect(Self.value(text, #"grayctl_poll_errors_total{target="router",endpoint="weight"}"#) == 1)
-        #expect(Self.value(text, "grayctl_last_observation_timestamp_seconds") == 13)
+        #expect(Self.value(text, "grayctl_last_observation_timestamp_seconds") == 13, "the router's weight and discovery are not observations of the fleet")
     }
 
     @Test("an address that is not HOST:PORT, or a port in use, is an error naming it")

@@ -157,11 +157,13 @@ struct CommandLineTests {
         }
         let gates = try Self.grayctl("help", "gates")
         #expect(gates.stdout.contains("the canary's failures > 1% of requests, proven by an exact bound at 99.99% over 30 s"), "\(gates.stdout)")
-        for topic in HelpTopicNames.all {
+        let listed = try Self.grayctl("help", "topics").stdout
+        #expect(listed.hasPrefix("Topics: config, gates, exit-codes, webhooks, metrics."), "\(listed)")
+        let topics = listed.dropFirst("Topics: ".count).prefix { $0 != "." }.split(separator: ", ").map(String.init)
+        for topic in topics {
             let run = try Self.grayctl("help", topic)
-            #expect(run.status == 0 && !run.stdout.isEmpty, "help \(topic)")
+            #expect(run.status == 0 && run.stdout.count > 100, "help \(topic)")
         }
-        #expect(try Self.grayctl("help", "topics").stdout.contains("config, gates, exit-codes, webhooks, metrics"))
         #expect(try Self.grayctl("help", "check").stdout.contains("USAGE: grayctl check"), "a command's help stays ArgumentParser's")
     }
 
@@ -171,9 +173,4 @@ struct CommandLineTests {
         #expect(run.status == 0)
         #expect(run.stdout == "0.7.0\n")
     }
-}
-
-/// The topics `grayctl help` knows (as `HelpTopics.names` in the binary).
-enum HelpTopicNames {
-    static let all = ["config", "gates", "exit-codes", "webhooks", "metrics"]
 }

@@ -107,7 +107,7 @@ public enum Preflight {
                 return PreflightCheck(
                     "router metrics", .warn,
                     "\(names.clientHandled) has \(names.upstreamLabel) values \(upstreams.sorted().joined(separator: ", ")), not \(wanted.joined(separator: " and ")): each version is judged by its own server metrics",
-                    fix: "set metrics.upstream_values (stable, canary) to the router's names of the two versions")
+                    fix: "set metrics.upstream_stable and metrics.upstream_canary to the router's names of the two versions")
             default: continue
             }
         }
@@ -124,6 +124,7 @@ public enum Preflight {
     static func planSummary(_ plan: ReleasePlan) -> String {
         "\(plan.steps.map { "\($0)%" }.joined(separator: " → ")), each baked \(Format.seconds(plan.bake)), polled every "
             + "\(Format.seconds(plan.interval)), auto-advance \(plan.autoAdvance ? "on" : "off")"
+            + (plan.confirm.map { ", each promotion asked of plan.confirm (\($0)) first, again after \(Format.seconds(plan.confirmRetry)) when declined" } ?? "")
     }
 
     static func gatesSummary(_ gates: GateSettings) -> String {

@@ -37,13 +37,16 @@ public struct DriverMetrics: Equatable, Sendable {
         verdicts = Dictionary(state.report.results.map { ($0.gate, $0.verdict) }) { first, _ in first }
     }
 
-    /// Counts `entry`'s failure by target and endpoint, or notes a successful observation at
-    /// `unixTime` (seconds since 1970).
+    /// Counts `entry`'s failure by target and endpoint, or notes at `unixTime` (seconds since 1970)
+    /// a successful observation of the fleet: a health answer, metrics or breakers read. The
+    /// router's weight, discovery's lists and grayctl's own actions are not: a driver that reads
+    /// only those is stuck, and the timestamp says so.
     public mutating func record(_ entry: RecordEntry, at unixTime: Double) {
         switch entry {
         case .error(let subject, let endpoint, _): pollErrors[subject.target.rawValue, default: [:]][endpoint, default: 0] += 1
-        case .action: break
-        default: lastObservation = unixTime
+        case .health(_, let status, _) where status != .unreachable: lastObservation = unixTime
+        case .metrics, .breakers: lastObservation = unixTime
+        default: break
         }
     }
 
@@ -75,7 +78,7 @@ public struct DriverMetrics: Equatable, Sendable {
             Gate.allCases.flatMap { gate in
                 GateVerdict.allCases.map { (labels([("gate", gate.rawValue), ("verdict", $0.rawValue)]), verdicts[gate] == $0 ? 1 : 0) }
             })
-        family("grayctl_steps_total", "counter", "Promotions sent to the router.", [("", Double(steps))])
+        family("grayctl_steps_total", "counter", "Promotions the router confirmed.", [("", Double(steps))])
         family(
             "grayctl_rollbacks_total", "counter", "Rollbacks decided, by cause (the gate that tripped, or operator).",
             rollbacks.sorted { $0.key < $1.key }.map { (labels([("cause", $0.key)]), Double($0.value)) })

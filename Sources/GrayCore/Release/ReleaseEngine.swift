@@ -96,7 +96,7 @@ public struct ReleaseEngine: Sendable {
 
     // MARK: Evaluation
 
-    private mutating func evaluate() -> [ReleaseEffect] {
+    mutating func evaluate() -> [ReleaseEffect] {
         let report = evaluator.evaluate(state.fleet, now: state.now, stepStartedAt: state.stepStartedAt)
         state.report = report
         guard !state.isTerminal else { return [] }
@@ -150,7 +150,7 @@ public struct ReleaseEngine: Sendable {
     }
 
     /// Holds for `reason`, announced once per `key` (a change of cause).
-    mutating func hold(key: String, reason: String) -> [ReleaseEffect] {
+    private mutating func hold(key: String, reason: String) -> [ReleaseEffect] {
         state.holdReason = reason
         guard key != state.holdKey else { return [] }
         state.holdKey = key
@@ -203,6 +203,7 @@ public struct ReleaseEngine: Sendable {
         let from = max(state.pending?.weight ?? state.weight, state.fleet.routerWeight?.weight ?? 0)
         state.phase = .rollingBack
         state.confirmation = nil
+        state.confirmNotices = []
         state.pending = (0, -1)
         state.pendingStep = nil
         state.finalReason = reason

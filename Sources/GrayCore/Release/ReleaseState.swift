@@ -47,6 +47,9 @@ public struct ReleaseState: Sendable {
     public internal(set) var fleet: FleetState
     /// Where the next promotion stands with `plan.confirm`, when it is configured.
     public internal(set) var confirmation: PromotionConfirmation?
+    /// The `plan.confirm` holds already announced for the next step (asked, each distinct
+    /// refusal): a refusal repeated at every retry is announced once.
+    var confirmNotices: Set<String> = []
 
     var holdKey: String?
     /// The step decision of the pending promotion, announced once the router confirms it.
@@ -65,10 +68,3 @@ public struct ReleaseState: Sendable {
     public var isDecided: Bool { isTerminal || phase == .rollingBack }
 }
 
-/// A promotion and `plan.confirm`: asked and waiting, or declined until the webhook is asked again.
-public enum PromotionConfirmation: Equatable, Sendable {
-    /// Asked for the step at `index`, promoted by `by` for `reason` once approved.
-    case asking(index: Int, by: String, reason: String)
-    /// The step at `index` was declined with `answer`; asked again from `retryAt`.
-    case declined(index: Int, retryAt: Double, answer: String)
-}

@@ -68,6 +68,9 @@ public struct HAProxyRouter: TrafficRouter {
         }
         let level = answer.trimmingCharacters(in: .whitespacesAndNewlines)
         if level == "admin" { return .granted("HAProxy's runtime API session is at level admin (set weight allowed)") }
+        guard level == "operator" || level == "user" else {
+            return .unknown("HAProxy answered `show cli level` with \"\(level.prefix(80))\" (HAProxy 2.0 or later says admin, operator or user)")
+        }
         return .refused(
             "HAProxy's runtime API session is at level \"\(level.prefix(80))\": set weight needs level admin (the stats socket's `level admin`)")
     }

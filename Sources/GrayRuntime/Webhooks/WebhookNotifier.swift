@@ -12,20 +12,25 @@ public final class WebhookNotifier: Sendable {
     /// Notices kept per webhook while it is behind.
     public static let queueBound = 200
 
-    private let queues: [AsyncStream<ReleaseNotice>.Continuation]
+    private let queues: [(queue: AsyncStream<ReleaseNotice>.Continuation, shown: String)]
     private let service: String
+    private let report: @Sendable (String) -> Void
+    /// Notices dropped from full queues, over every webhook.
+    private let dropped = Atomic<Int>(0)
     /// Notices queued and not yet delivered or given up on, over every webhook.
     private let pending = Atomic<Int>(0)
 
     /// Notifies `urls` (the secrets, read at start) about `service`; failures go to `report`.
     public init(urls: [String], service: String, timeout: Double = 5, report: @escaping @Sendable (String) -> Void) {
         self.service = service
-        var queues: [AsyncStream<ReleaseNotice>.Continuation] = []
+        self.report = report
+        var queues: [(queue: AsyncStream<ReleaseNotice>.Continuation, shown: String)] = []
         var streams: [(AsyncStream<ReleaseNotice>, WebhookPost)] = []
         for url in urls {
             let (stream, continuation) = AsyncStream.makeStream(of: ReleaseNotice.self, bufferingPolicy: .bufferingNewest(Self.queueBound))
-            queues.append(continuation)
-            streams.append((stream, WebhookPost(url: url, timeout: timeout)))
+            let post = WebhookPost(url: url, timeout: timeout)
+            queues.append((continuation, post.shown))
+            streams.append((stream, post))
         }
         self.queues = queues
         for (stream, post) in streams {
@@ -40,11 +45,17 @@ public final class WebhookNotifier: Sendable {
         }
     }
 
-    /// Queues `notice` for every webhook; returns at once.
+    /// Queues `notice` for every webhook; returns at once. A webhook whose queue is full loses its
+    /// oldest notice, said on screen (the first time, then every 50th).
     public func notify(_ notice: ReleaseNotice) {
-        for queue in queues {
+        for (queue, shown) in queues {
             pending.add(1, ordering: .releasing)
-            if case .dropped = queue.yield(notice) { pending.subtract(1, ordering: .releasing) }
+            guard case .dropped(let lost) = queue.yield(notice) else { continue }
+            pending.subtract(1, ordering: .releasing)
+            let count = dropped.add(1, ordering: .relaxed).newValue
+            if count % 50 == 1 {
+                report("notify \(shown): \(Self.queueBound) notices waiting, the oldest (\(lost.kind)) dropped (\(count) dropped so far)")
+            }
         }
     }
 
