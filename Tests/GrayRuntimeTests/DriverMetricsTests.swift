@@ -23,17 +23,8 @@ struct DriverMetricsTests {
     func stepThenRollback() async throws {
         let router = ScriptedRouter()
         let canary = ScriptedCanary()
-        var plan = ReleasePlan()
-        plan.bake = 0.3
-        plan.interval = 0.05
-        var gates = GateSettings()
-        gates.minRequests = 20
-        let engine = ReleaseEngine(
-            plan: plan, gates: gates, metrics: MetricNames(), failureCodes: .defaults, autoAdvance: true, requiresRouterReading: true)
         let tap = try DriverMetricsTap(address: "127.0.0.1:0")
-        let runner = ReleaseRunner(
-            engine: engine, fleet: ScriptedFleet(canary: canary, router: router), router: router, journal: MemoryJournal(),
-            outputs: tap.tap(Collected().outputs), interval: plan.interval, actor: "test")
+        let runner = ReleaseRunnerTests.runner(router: router, canary: canary, outputs: tap.tap(Collected().outputs))
         let before = try await Self.get(tap, "/metrics").text
         #expect(Self.value(before, "grayctl_plan_step") == -1)
         #expect(!before.contains("grayctl_last_observation_timestamp_seconds"), "nothing observed yet")

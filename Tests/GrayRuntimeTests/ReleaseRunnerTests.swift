@@ -17,17 +17,7 @@ struct ReleaseRunnerTests {
 
         init(routerWeight: Int = 0, autoAdvance: Bool = true) {
             router = ScriptedRouter(weight: routerWeight)
-            var plan = ReleasePlan()
-            plan.bake = 0.3
-            plan.interval = 0.05
-            var gates = GateSettings()
-            gates.minRequests = 20
-            let engine = ReleaseEngine(
-                plan: plan, gates: gates, metrics: MetricNames(), failureCodes: .defaults, autoAdvance: autoAdvance,
-                requiresRouterReading: true)
-            runner = ReleaseRunner(
-                engine: engine, fleet: ScriptedFleet(canary: canary, router: router), router: router, journal: journal,
-                outputs: outputs.outputs, interval: plan.interval, actor: "test")
+            runner = ReleaseRunnerTests.runner(router: router, canary: canary, journal: journal, outputs: outputs.outputs, autoAdvance: autoAdvance)
         }
 
         /// Runs the loop in the background (at most 60 s: a bound, not a timing).
@@ -43,6 +33,24 @@ struct ReleaseRunnerTests {
             canary.openBreaker(true)
             await ReleaseRunnerTests.eventually("weight 0 sent \(times) times") { router.writes.filter { $0.weight == 0 }.count >= times }
         }
+    }
+
+    /// A runner of a quick release (bake 0.3 s, a round every 50 ms, 20 requests to judge) of the
+    /// scripted `canary` through `router`.
+    static func runner(
+        router: ScriptedRouter, canary: ScriptedCanary, journal: MemoryJournal = MemoryJournal(), outputs: ReleaseRunner.Outputs,
+        autoAdvance: Bool = true
+    ) -> ReleaseRunner {
+        var plan = ReleasePlan()
+        plan.bake = 0.3
+        plan.interval = 0.05
+        var gates = GateSettings()
+        gates.minRequests = 20
+        let engine = ReleaseEngine(
+            plan: plan, gates: gates, metrics: MetricNames(), failureCodes: .defaults, autoAdvance: autoAdvance, requiresRouterReading: true)
+        return ReleaseRunner(
+            engine: engine, fleet: ScriptedFleet(canary: canary, router: router), router: router, journal: journal, outputs: outputs,
+            interval: plan.interval, actor: "test")
     }
 
     /// Waits (at most 30 s, in 10 ms steps) until `condition` holds.

@@ -35,17 +35,8 @@ struct WebhookNotifierTests {
         let notifier = WebhookNotifier(urls: ["http://127.0.0.1:\(silent.port)/hook/secret"], service: "orders", timeout: 5) { messages.outputs.message($0) }
         let router = ScriptedRouter()
         let canary = ScriptedCanary()
-        var plan = ReleasePlan()
-        plan.bake = 0.3
-        plan.interval = 0.05
-        var gates = GateSettings()
-        gates.minRequests = 20
-        let engine = ReleaseEngine(
-            plan: plan, gates: gates, metrics: MetricNames(), failureCodes: .defaults, autoAdvance: true, requiresRouterReading: true)
         let collected = Collected()
-        let runner = ReleaseRunner(
-            engine: engine, fleet: ScriptedFleet(canary: canary, router: router), router: router, journal: MemoryJournal(),
-            outputs: notifier.tap(collected.outputs), interval: plan.interval, actor: "test")
+        let runner = ReleaseRunnerTests.runner(router: router, canary: canary, outputs: notifier.tap(collected.outputs))
         let task = Task { await runner.run(maxDuration: 60) }
         await ReleaseRunnerTests.eventually("stepped to 10%") { router.weight == 10 }
         canary.fail(0.5)

@@ -21,12 +21,13 @@ PUT with its body), one a line:
 GET /drill/log answers the log so far.
 """
 import http.client
-import signal
 import sys
 import threading
 import time
 import urllib.parse
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from loopback import serve_as_fleet_member
 
 UPSTREAM = sys.argv[1]
 STATE = {"outage_until": 0.0, "ignore": False, "hold": False, "metrics": "pass"}
@@ -148,10 +149,4 @@ class Handler(BaseHTTPRequestHandler):
 
 
 if __name__ == "__main__":
-    # A test's thread starts us with every signal blocked: unblock them, so SIGTERM stops us.
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    print(f"grpc= admin=127.0.0.1:{server.server_address[1]}", flush=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    time.sleep(300)
+    serve_as_fleet_member(Handler)

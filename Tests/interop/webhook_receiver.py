@@ -12,11 +12,11 @@ POST /control/approve and /control/decline switch the confirm answer (declining 
 GET /log answers every recorded request, one JSON object a line: {"path": ..., "body": {...}}.
 """
 import json
-import signal
-import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from loopback import serve_as_fleet_member
 
 LOCK = threading.Lock()
 LOG = []
@@ -71,14 +71,5 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(404, "no such hook")
 
 
-def main():
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    print(f"grpc= admin=127.0.0.1:{server.server_address[1]}", flush=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    time.sleep(300)
-
-
 if __name__ == "__main__":
-    main()
+    serve_as_fleet_member(Handler)
