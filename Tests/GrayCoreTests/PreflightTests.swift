@@ -185,6 +185,26 @@ struct PreflightTests {
         #expect(try Self.check(gauge, "canary breakers").summary == "breakers: gauge, but no circuit_breaker_state in the metrics")
     }
 
+    @Test("metrics through Prometheus: each version's series counted under its selector; a selector that returns nothing fails, with Prometheus's message")
+    func prometheusSelectors() throws {
+        let configuration = try ConfigLoader.load("""
+            targets:
+              router: {admin: "http://127.0.0.1:9000"}
+              stable: {grpc: "127.0.0.1:9101"}
+              canary: {grpc: "127.0.0.1:9102"}
+            metrics: {source: prometheus}
+            prometheus: {url: "http://127.0.0.1:9090", selectors: {stable: '{job="orders",version="v1"}', canary: '{job="orders",version="v2"}'}}
+            """)
+        var entries = try Self.healthyRound()
+        let report = Preflight.report(configuration: configuration, entries: entries, writes: .granted("ok"))
+        #expect(try Self.check(report, "canary metrics").summary.hasPrefix(#"1 of 1 read from Prometheus {job="orders",version="v2"}, 7 series"#), "\(report.text)")
+        entries[4] = .error(.canary, endpoint: "metrics", message: #"http://127.0.0.1:9090/federate {job="orders",version="v2"}: no series"#)
+        let empty = Preflight.report(configuration: configuration, entries: entries, writes: .granted("ok"))
+        let canary = try Self.check(empty, "canary metrics")
+        #expect(canary.verdict == .fail)
+        #expect(canary.summary == #"none read from Prometheus {job="orders",version="v2"}: http://127.0.0.1:9090/federate {job="orders",version="v2"}: no series"#)
+    }
+
     @Test("no router configured warns (watch works); an untestable engine passes with why")
     func routerless() throws {
         let yaml = """
