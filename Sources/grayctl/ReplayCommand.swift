@@ -17,6 +17,7 @@ struct ReplayCommand: AsyncParsableCommand {
             Examples:
               grayctl replay fixtures/recordings/error-spike.jsonl
               grayctl replay incident.jsonl --config grayctl.yaml --json | jq .
+              grayctl replay incident.jsonl --explain      # the evidence behind each decision
             """
     )
 
@@ -28,6 +29,9 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @Flag(name: .long, help: "Print one JSON event per decision and a final verdict line.")
     var json = false
+
+    @Flag(name: .long, help: "Under each decision, the evidence behind it: counts, ratios, the exact bound and the limit it crossed, every gate's verdict and reason.")
+    var explain = false
 
     func run() async throws {
         let configuration = try InputFiles.loadConfig(config)
@@ -43,10 +47,10 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let result = ReplayRunner.run(recording, config: configuration)
         if json {
-            InputFiles.write(ReplayOutput.jsonLines(result))
+            InputFiles.write(ReplayOutput.jsonLines(result, explain: explain))
         } else {
             let title = "replay \(file): \(recording.header.service), started \(recording.header.started), \(recording.lines.count) observations"
-            InputFiles.write(ReplayOutput.timeline(result, title: title, plan: configuration.plan, gates: configuration.gates))
+            InputFiles.write(ReplayOutput.timeline(result, title: title, plan: configuration.plan, gates: configuration.gates, explain: explain))
         }
         throw ExitCode(result.verdict.exitCode)
     }

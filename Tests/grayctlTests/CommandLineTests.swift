@@ -84,6 +84,23 @@ struct CommandLineTests {
         }
     }
 
+    @Test("replay --explain: under each decision its counts, bound against the limit, and every gate's verdict and reason; in JSON too")
+    func explain() throws {
+        let run = try Self.grayctl("replay", "fixtures/recordings/error-spike.jsonl", "--explain")
+        #expect(run.status == 3)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        let rollback = try #require(lines.firstIndex { $0.contains("ROLLBACK") && $0.hasPrefix("    0:45") })
+        #expect(lines[rollback + 1] == "          canary over the last 30 s: 568 requests, 9 failures (1.6%); exact lower bound 0.31% at 99.99% ≤ limit 1%; P99 87 ms ≤ limit 500 ms")
+        #expect(lines[rollback + 2] == "          stable over the last 30 s: 5282 requests, 6 failures (0.11%); P99 90 ms")
+        #expect(lines[rollback + 6] == "          errors    TRIP         canary failures 4.5% (≥ 1.1% at 99.9%) over 10 s, 176 requests > 1%")
+        let json = try Self.grayctl("replay", "fixtures/recordings/error-spike.jsonl", "--explain", "--json")
+        let event = try JSONParser.parse(String(try #require(json.stdout.split(separator: "\n").first { $0.contains(#""event":"rollback""#) })))
+        #expect(event["evidence"]?["measurements"]?["canary"]?["requests"] == .number(568))
+        #expect(event["evidence"]?["measurements"]?["canary"]?["failures"] == .number(9))
+        #expect(event["evidence"]?["gates"]?.array?.count == 5)
+        #expect(event["evidence"]?["gates"]?.array?[3]["verdict"] == .string("trip"))
+    }
+
     @Test("the timeline names time, weight, gate values, decision and reason")
     func timeline() throws {
         let run = try Self.grayctl("replay", "fixtures/recordings/error-spike.jsonl")

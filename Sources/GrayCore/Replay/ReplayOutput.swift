@@ -1,8 +1,13 @@
 /// The two printed forms of a replay: JSON events (`--json`) and a readable timeline.
 public enum ReplayOutput {
     /// One JSON object a line per decision (`step`, `hold`, `rollback`), then the verdict line.
-    public static func jsonLines(_ result: ReplayResult) -> String {
-        result.decisions.compactMap(jsonLine).joined()
+    /// With `explain`, each event also carries its evidence (``DecisionEvidence/json(_:)``).
+    public static func jsonLines(_ result: ReplayResult, explain: Bool = false) -> String {
+        result.decisions.compactMap { decision in
+            guard let line = jsonLine(decision) else { return nil }
+            guard explain else { return line }
+            return String(line.dropLast(2)) + ",\"evidence\":" + JSONWriter.write(DecisionEvidence.json(decision)) + "}\n"
+        }.joined()
             + verdictLine(result.verdict, weight: result.weight, t: result.t, reason: result.reason)
     }
 
@@ -32,8 +37,9 @@ public enum ReplayOutput {
         "{\"verdict\":\"\(verdict.rawValue)\",\"weight\":\(weight),\"t\":\(time(t)),\"reason\":\(JSONWriter.quoted(reason))}\n"
     }
 
-    /// A table of every decision with the gate values behind it, then the verdict.
-    public static func timeline(_ result: ReplayResult, title: String, plan: ReleasePlan, gates: GateSettings) -> String {
+    /// A table of every decision with the gate values behind it, then the verdict; with `explain`,
+    /// each decision's evidence under it (``DecisionEvidence``).
+    public static func timeline(_ result: ReplayResult, title: String, plan: ReleasePlan, gates: GateSettings, explain: Bool = false) -> String {
         var out = title + "\n"
         out += "plan " + plan.steps.map(String.init).joined(separator: " → ") + ", bake \(Format.seconds(plan.bake)); "
         out += "gates: failures ≤ \(Format.percent(gates.maxErrorRatio)), P\(Format.fixed(gates.latencyQuantile * 100, 0)) ≤ \(Format.milliseconds(gates.maxLatency))"
@@ -66,6 +72,9 @@ public enum ReplayOutput {
                 "  " + pad(label, 9), decision.reason,
             ]
             out += row.joined(separator: " ") + "\n"
+            if explain {
+                for line in DecisionEvidence.lines(decision, gates: gates) { out += String(repeating: " ", count: 10) + line + "\n" }
+            }
         }
         out += "\nverdict: \(result.verdict.rawValue) at \(clock(result.t)), weight \(result.weight)%: \(result.reason)\n"
         return out

@@ -1,0 +1,69 @@
+/// `grayctl replay --explain`: the evidence behind a decision, so a post-mortem can check the
+/// judge by hand — each version's counts over the last full gate window (requests, failures, the
+/// ratio, the exact lower bound at the window's confidence against the limit, the latency quantile
+/// against its limit) and every gate's verdict with its reason, which carries the statistic that
+/// decided (since the step began, or over the fast window) and the boundary it crossed. Pure.
+public enum DecisionEvidence {
+    /// The lines explaining `decision` under `gates`.
+    public static func lines(_ decision: Decision, gates: GateSettings) -> [String] {
+        var lines: [String] = []
+        for version in [Version.canary, .stable] {
+            guard let measured = decision.report.measurements[version] else {
+                lines.append("\(version.rawValue): no traffic measured in the window")
+                continue
+            }
+            lines.append("\(version.rawValue) over the last \(Format.seconds(gates.window)): " + counts(measured, gates: gates, judged: version == .canary))
+        }
+        for result in decision.report.results {
+            lines.append("\(result.gate.rawValue.padded(9)) \(result.verdict.rawValue.uppercased().padded(12)) \(result.reason)")
+        }
+        return lines
+    }
+
+    /// The evidence as a JSON object (`--explain --json`).
+    public static func json(_ decision: Decision) -> JSONValue {
+        var measurements: [String: JSONValue] = [:]
+        for (version, measured) in decision.report.measurements {
+            measurements[version.rawValue] = .object([
+                "requests": .number(measured.requests), "failures": .number(failures(measured)),
+                "failure_ratio": measured.failureRatio.isFinite ? .number(measured.failureRatio) : .null,
+                "failure_lower_bound": measured.failureLowerBound.isFinite ? .number(measured.failureLowerBound) : .null,
+                "latency_seconds": measured.latency.isFinite ? .number(measured.latency) : .null, "span_seconds": .number(measured.span),
+            ])
+        }
+        return .object([
+            "measurements": .object(measurements),
+            "gates": .array(decision.report.results.map { result in
+                .object(["gate": .string(result.gate.rawValue), "verdict": .string(result.verdict.rawValue), "reason": .string(result.reason)])
+            }),
+        ])
+    }
+
+    private static func failures(_ measured: VersionMeasurement) -> Double {
+        measured.requests > 0 && measured.failureRatio.isFinite ? (measured.failureRatio * measured.requests).rounded() : 0
+    }
+
+    private static func counts(_ measured: VersionMeasurement, gates: GateSettings, judged: Bool) -> String {
+        var text = "\(Format.count(measured.requests)) requests, \(Format.count(failures(measured))) failures"
+        guard measured.requests > 0 else { return text }
+        text += " (\(Format.percent(measured.failureRatio)))"
+        if judged {
+            let bound = measured.failureLowerBound
+            let side = bound > gates.maxErrorRatio ? ">" : "≤"
+            text += "; exact lower bound \(Format.percent(bound)) at \(Format.trimmed(gates.confidence * 100, digits: 4))% \(side) limit "
+                + Format.percent(gates.maxErrorRatio)
+            if measured.requests < gates.minRequests { text += " (below the \(Format.count(gates.minRequests)) requests a verdict needs)" }
+        }
+        if measured.latency.isFinite {
+            text += "; P\(Format.trimmed(gates.latencyQuantile * 100, digits: 2)) \(Format.milliseconds(measured.latency))"
+                + (judged ? " \(measured.latency > gates.maxLatency ? ">" : "≤") limit \(Format.milliseconds(gates.maxLatency))" : "")
+        }
+        return text
+    }
+}
+
+extension String {
+    fileprivate func padded(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
