@@ -114,7 +114,7 @@ struct LiveSession {
         let dashboard = DashboardLoop()
         let outputs = ReleaseRunner.Outputs(
             decision: { dashboard.post(.decided($0)) },
-            message: { dashboard.post(.noted($0, alert: Self.isAlert($0))) },
+            message: { dashboard.post(.noted($0, alert: ReleaseNotice.isAlert($0))) },
             record: { line in recorder?.append(line) },
             state: { dashboard.post(.released($0)) })
         let runner = ReleaseRunner(
@@ -223,11 +223,6 @@ struct LiveSession {
         } catch {
             dashboard.post(.noted("demo: fault not injected: \(error)", alert: true))
         }
-    }
-
-    /// Messages the runtime shouts (`ROLLBACK NOT APPLIED`, `JOURNAL WRITE FAILED`) stay on screen.
-    static func isAlert(_ message: String) -> Bool {
-        ReleaseNotice.isAlert(message)
     }
 
     /// After the terminal is restored: where the release stands, so it is in the scrollback.
