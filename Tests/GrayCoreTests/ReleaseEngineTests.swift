@@ -29,13 +29,26 @@ struct ReleaseEngineTests {
         #expect(rollback.reason.hasPrefix("canary metrics stale for 61 s > 60 s"))
     }
 
-    @Test("outcome 1: insufficient traffic holds at the first step and never rolls back")
+    @Test("outcome 1: insufficient traffic holds at the first step and never rolls back; the hold says the window never fills at that rate")
     func insufficientData() {
         var harness = ReleaseHarness()
         for _ in 0..<120 { harness.second(rate: 1) }
         #expect(harness.engine.state.weight == 5)
         #expect(harness.rollback == nil)
+        let reason = harness.engine.state.holdReason ?? ""
+        #expect(reason.contains("no error verdict yet; canary ~") && reason.hasSuffix("req/s so far: a 30 s window would never hold 50 requests at that rate"), "\(reason)")
+    }
+
+    @Test("a step waiting for requests says how many more and how long at the traffic so far, once 5 s are seen")
+    func waitEstimate() {
+        var harness = ReleaseHarness(gates: { var gates = GateSettings(); gates.minRequests = 200; return gates }())
+        for _ in 0..<4 { harness.second(rate: 10) }
+        #expect(harness.engine.state.weight == 5)
+        harness.second(rate: 10)
         #expect(harness.engine.state.holdReason?.contains("no error verdict yet") == true)
+        for _ in 0..<3 { harness.second(rate: 10) }
+        let reason = harness.engine.state.holdReason ?? ""
+        #expect(reason.wholeMatch(of: /canary requests \d+ < 200 over \d+ s: no error verdict yet; canary ~[\d.]+ req\/s so far: \d+ more requests, ~\d+ s/) != nil, "\(reason)")
     }
 
     @Test("a healthy canary steps through 5 → 10 → 25 → 50 → 100, each after the bake time, then completes")
@@ -152,8 +165,8 @@ struct ReleaseEngineTests {
                 let pattern = /green for \d+ s at \d+%: canary failures [\d.]+% ≤ 1% over \d+ s, \d+ requests; canary P99 [\d.]+ ms ≤ 500 ms over \d+ s/
                 #expect(decision.reason.wholeMatch(of: pattern) != nil, "\(decision.reason)")
             case .hold:
-                #expect(decision.reason.wholeMatch(of: /canary (requests|latency observations) \d+ < 50 over \d+ s: no (error|latency) verdict yet/) != nil,
-                        "\(decision.reason)")
+                let waiting = /canary (requests|latency observations) \d+ < 50 over \d+ s: no (error|latency) verdict yet(; canary ~[\d.]+ req\/s so far: (\d+ more (requests|observations), ~\d+ s|a 30 s window would never hold 50 (requests|observations) at that rate))?/
+                #expect(decision.reason.wholeMatch(of: waiting) != nil, "\(decision.reason)")
             case .rollback:
                 #expect(decision.reason.wholeMatch(of: /canary failures [\d.]+% \(≥ [\d.]+% at 99\.9+%\) over \d+ s, \d+ requests > 1%/) != nil,
                         "\(decision.reason)")

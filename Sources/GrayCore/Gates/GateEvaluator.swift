@@ -247,7 +247,8 @@ public struct GateEvaluator: Sendable {
         if slow.requests < settings.minRequests {
             return GateResult(
                 .errors, .insufficient,
-                "canary requests \(Format.count(slow.requests)) < \(Format.count(settings.minRequests)) over \(Format.seconds(slow.span)): no error verdict yet")
+                "canary requests \(Format.count(slow.requests)) < \(Format.count(settings.minRequests)) over \(Format.seconds(slow.span)): no error verdict yet"
+                    + waitEstimate(slow.requests, over: slow.span, of: "requests"))
         }
         if slow.failureRatio > settings.maxErrorRatio {
             return GateResult(
@@ -282,7 +283,8 @@ public struct GateEvaluator: Sendable {
         if total < settings.minRequests {
             return GateResult(
                 .latency, .insufficient,
-                "canary latency observations \(Format.count(total)) < \(Format.count(settings.minRequests)) over \(Format.seconds(slow.span)): no latency verdict yet")
+                "canary latency observations \(Format.count(total)) < \(Format.count(settings.minRequests)) over \(Format.seconds(slow.span)): no latency verdict yet"
+                    + waitEstimate(total, over: slow.span, of: "observations"))
         }
         let value = slow.latencyQuantile(settings.latencyQuantile)
         if value > settings.maxLatency {
@@ -292,6 +294,21 @@ public struct GateEvaluator: Sendable {
         }
         return GateResult(
             .latency, .pass, "canary \(quantileName) \(Format.milliseconds(value)) ≤ \(limit) over \(Format.seconds(slow.span))")
+    }
+
+    /// How long a gate waiting for `gates.min_requests` will wait at the canary's traffic so far
+    /// (`count` over `span` seconds): `; canary ~1.2 req/s so far: 41 more requests, ~35 s`, or — with
+    /// half a window seen — that the window would never hold enough at that rate. Nothing before 5 s
+    /// of the step have been seen, or without traffic: too little to go by.
+    private func waitEstimate(_ count: Double, over span: Double, of what: String) -> String {
+        guard span >= 5, count > 0 else { return "" }
+        let rate = count / span
+        let needed = settings.minRequests - count
+        let rateText = Format.trimmed(rate, digits: rate < 10 ? 1 : 0)
+        guard rate * settings.window >= settings.minRequests || span < settings.window / 2 else {
+            return "; canary ~\(rateText) req/s so far: a \(Format.seconds(settings.window)) window would never hold \(Format.count(settings.minRequests)) \(what) at that rate"
+        }
+        return "; canary ~\(rateText) req/s so far: \(Format.count(needed.rounded(.up))) more \(what), ~\(Format.seconds((needed / rate).rounded(.up)))"
     }
 
     // MARK: Worst instance
