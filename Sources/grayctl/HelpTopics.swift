@@ -33,7 +33,7 @@ enum HelpTopics {
             lines.append(path.isEmpty ? "top level:" : "\(path):")
             for key in keys {
                 let name = path.isEmpty ? key : "\(path.split(separator: ",").first!).\(key)"
-                lines.append("  \(key.padding(22)) \(keyMeaning[name] ?? keyMeaning[key] ?? "")")
+                lines.append("  \(key.rightPadded(to: 22)) \(keyMeaning[name] ?? keyMeaning[key] ?? "")")
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -122,21 +122,14 @@ enum HelpTopics {
     ]
 
     static var gates: String {
-        let gates = GateSettings()
-        let plan = ReleasePlan()
-        return """
-            The gates (defaults; set under gates: in grayctl.yaml, see `grayctl help config` and docs/gates.md):
-              errors    the canary's failures > \(Format.percent(gates.maxErrorRatio)) of requests, proven by an exact bound at \
-            \(Format.trimmed(gates.confidence * 100, digits: 4))% over \(Format.seconds(gates.window)) (\(Format.trimmed(gates.fastConfidence * 100, digits: 4))% \
-            over \(Format.seconds(gates.fastWindow))), from \(Format.count(gates.minRequests)) requests: roll back
-              latency   the canary's P\(Format.trimmed(gates.latencyQuantile * 100, digits: 2)) > \(Format.milliseconds(gates.maxLatency)), on the same terms: roll back
-              breakers  a canary circuit breaker open: roll back at the next observation
-              health    a canary instance not SERVING for > \(Format.seconds(gates.healthLimit)) (more than gates.max_unhealthy of them): roll back
-              metrics   the canary's metrics older than \(Format.seconds(gates.staleHold)): hold; older than \(Format.seconds(gates.staleRollback)): roll back
-            A gate without enough data holds: nothing is promoted on missing or stale data. A step is promoted once every gate \
-            has been green for plan.bake (\(Format.seconds(plan.bake))); steps \(plan.steps.map(String.init).joined(separator: " → ")).
+        """
+        The gates and the plan with their defaults (set under gates: and plan: in grayctl.yaml; `grayctl help config`, \
+        docs/gates.md). A gate without enough data holds: nothing is promoted on missing or stale data.
+          gates: \(GateSettings().summary).
+          plan:  \(ReleasePlan().summary).
+        `grayctl check` says the same of your grayctl.yaml.
 
-            """
+        """
     }
 
     static let exitCodes = """
@@ -172,11 +165,4 @@ enum HelpTopics {
         Alert on a dead driver (no answer) or a stuck one (time() - grayctl_last_observation_timestamp_seconds > 60).
 
         """
-}
-
-extension String {
-    /// The string padded with spaces to `width` characters.
-    fileprivate func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
 }

@@ -173,7 +173,7 @@ struct CommandLineTests {
             #expect(line.dropFirst(25).count > 5, "help config explains \(line)")
         }
         let gates = try Self.grayctl("help", "gates")
-        #expect(gates.stdout.contains("the canary's failures > 1% of requests, proven by an exact bound at 99.99% over 30 s"), "\(gates.stdout)")
+        #expect(gates.stdout.contains("gates: roll back when the canary fails > 1% of requests or its P99 exceeds 500 ms (exact bound at 99.99% over 30 s"), "\(gates.stdout)")
         let listed = try Self.grayctl("help", "topics").stdout
         #expect(listed.hasPrefix("Topics: config, gates, exit-codes, webhooks, metrics."), "\(listed)")
         let topics = listed.dropFirst("Topics: ".count).prefix { $0 != "." }.split(separator: ", ").map(String.init)

@@ -20,8 +20,8 @@ public enum Preflight {
             checks += VersionFindings(version: version, configuration: configuration, entries: entries, routerCarries: routerCarries, peer: peer)
                 .checks()
         }
-        checks.append(PreflightCheck("plan", .pass, planSummary(configuration.plan)))
-        checks.append(PreflightCheck("gates", .pass, gatesSummary(configuration.gates)))
+        checks.append(PreflightCheck("plan", .pass, configuration.plan.summary))
+        checks.append(PreflightCheck("gates", .pass, configuration.gates.summary))
         return PreflightReport(checks: checks)
     }
 
@@ -117,28 +117,6 @@ public enum Preflight {
     /// Whether the router's series carry both versions' traffic (the release then judges it there).
     private static func routerCarriesVersions(_ names: MetricNames, _ entries: [RecordEntry]) -> Bool {
         routerMetricsCheck(names, entries)?.verdict == .pass
-    }
-
-    // MARK: - Plan and gates
-
-    static func planSummary(_ plan: ReleasePlan) -> String {
-        "\(plan.steps.map { "\($0)%" }.joined(separator: " → ")), each baked \(Format.seconds(plan.bake)), polled every "
-            + "\(Format.seconds(plan.interval)), auto-advance \(plan.autoAdvance ? "on" : "off")"
-            + (plan.confirm.map { ", each promotion asked of plan.confirm (\($0)) first, again after \(Format.seconds(plan.confirmRetry)) when declined" } ?? "")
-    }
-
-    static func gatesSummary(_ gates: GateSettings) -> String {
-        "roll back when the canary fails > \(Format.percent(gates.maxErrorRatio)) of requests or its P\(Format.trimmed(gates.latencyQuantile * 100, digits: 1)) "
-            + "exceeds \(Format.milliseconds(gates.maxLatency)) (exact bound at \(confidence(gates.confidence)) over \(Format.seconds(gates.window)), "
-            + "\(confidence(gates.fastConfidence)) over \(Format.seconds(gates.fastWindow)), from \(Format.count(gates.minRequests)) requests), "
-            + "a breaker opens, \(gates.maxUnhealthy == .count(0) ? "any canary instance" : "more than \(gates.maxUnhealthy) canary instances") "
-            + "unhealthy for longer than \(Format.seconds(gates.healthLimit)); "
-            + "no promotion on data older than \(Format.seconds(gates.staleHold)), roll back after \(Format.seconds(gates.staleRollback)) of it"
-    }
-
-    /// A confidence level as a percent with the digits it has (`99.99%`).
-    private static func confidence(_ level: Double) -> String {
-        Format.trimmed(level * 100, digits: 4) + "%"
     }
 
     // MARK: - Names

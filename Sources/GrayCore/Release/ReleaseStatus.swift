@@ -71,8 +71,7 @@ public struct ReleaseStatus: Equatable, Sendable {
         }
         lines.append("gates      over \(Format.seconds(sampled)) sampled now (read-only):")
         for result in gates.results {
-            let name = result.gate.rawValue
-            lines.append("           \(name)\(String(repeating: " ", count: max(1, 10 - name.count)))\(result.verdict.rawValue.uppercased()): \(result.reason)")
+            lines.append("           \(result.gate.rawValue.rightPadded(to: 9)) \(result.verdict.rawValue.uppercased()): \(result.reason)")
         }
         if gates.results.isEmpty { lines.append("           nothing judged yet") }
         return lines.joined(separator: "\n") + "\n"

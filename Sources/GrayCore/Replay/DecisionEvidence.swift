@@ -15,7 +15,7 @@ public enum DecisionEvidence {
             lines.append("\(version.rawValue) over the last \(Format.seconds(gates.window)): " + counts(measured, gates: gates, judged: version == .canary))
         }
         for result in decision.report.results {
-            lines.append("\(result.gate.rawValue.padded(9)) \(result.verdict.rawValue.uppercased().padded(12)) \(result.reason)")
+            lines.append("\(result.gate.rawValue.rightPadded(to: 9)) \(result.verdict.rawValue.uppercased().rightPadded(to: 12)) \(result.reason)")
         }
         return lines
     }
@@ -59,11 +59,5 @@ public enum DecisionEvidence {
                 + (judged ? " \(measured.latency > gates.maxLatency ? ">" : "≤") limit \(Format.milliseconds(gates.maxLatency))" : "")
         }
         return text
-    }
-}
-
-extension String {
-    fileprivate func padded(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

@@ -47,9 +47,9 @@ public enum ReplayOutput {
         if gates.fastWindow > 0 { out += " (fast \(Format.seconds(gates.fastWindow)))" }
         out += ", min \(Format.count(gates.minRequests)) requests\n\n"
         let header = [
-            pad("TIME", 8, right: true), pad("WEIGHT", 9), pad("CANARY REQ", 10, right: true),
-            pad("ERR", 7, right: true), pad("P99", 8, right: true), pad("STABLE ERR", 10, right: true),
-            pad("P99", 8, right: true), "  " + pad("DECISION", 9), "REASON",
+            "TIME".leftPadded(to: 8), "WEIGHT".rightPadded(to: 9), "CANARY REQ".leftPadded(to: 10),
+            "ERR".leftPadded(to: 7), "P99".leftPadded(to: 8), "STABLE ERR".leftPadded(to: 10),
+            "P99".leftPadded(to: 8), "  " + "DECISION".rightPadded(to: 9), "REASON",
         ]
         out += header.joined(separator: " ") + "\n"
         for decision in result.decisions {
@@ -63,13 +63,13 @@ public enum ReplayOutput {
             case .complete: (label, weight) = ("complete", "100")
             }
             let row = [
-                pad(clock(decision.t), 8, right: true), pad(weight, 9),
-                pad(canary.map { Format.count($0.requests) } ?? "-", 10, right: true),
-                pad(canary.map { Format.percent($0.failureRatio) } ?? "-", 7, right: true),
-                pad(canary.map { Format.milliseconds($0.latency) } ?? "-", 8, right: true),
-                pad(stable.map { Format.percent($0.failureRatio) } ?? "-", 10, right: true),
-                pad(stable.map { Format.milliseconds($0.latency) } ?? "-", 8, right: true),
-                "  " + pad(label, 9), decision.reason,
+                clock(decision.t).leftPadded(to: 8), weight.rightPadded(to: 9),
+                (canary.map { Format.count($0.requests) } ?? "-").leftPadded(to: 10),
+                (canary.map { Format.percent($0.failureRatio) } ?? "-").leftPadded(to: 7),
+                (canary.map { Format.milliseconds($0.latency) } ?? "-").leftPadded(to: 8),
+                (stable.map { Format.percent($0.failureRatio) } ?? "-").leftPadded(to: 10),
+                (stable.map { Format.milliseconds($0.latency) } ?? "-").leftPadded(to: 8),
+                "  " + label.rightPadded(to: 9), decision.reason,
             ]
             out += row.joined(separator: " ") + "\n"
             if explain {
@@ -92,12 +92,5 @@ public enum ReplayOutput {
         let fraction = tenths % 10
         let base = "\(minutes):" + (seconds < 10 ? "0" : "") + "\(seconds)"
         return fraction == 0 ? base : base + ".\(fraction)"
-    }
-
-    private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
-        let count = text.count
-        guard count < width else { return text }
-        let padding = String(repeating: " ", count: width - count)
-        return right ? padding + text : text + padding
     }
 }

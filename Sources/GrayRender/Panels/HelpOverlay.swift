@@ -1,3 +1,5 @@
+import GrayCore
+
 /// The `?` overlay: every key of the mode with its help line, centred over the dashboard.
 struct HelpOverlay: Widget {
     let context: PanelContext

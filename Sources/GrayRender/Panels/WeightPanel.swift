@@ -61,15 +61,3 @@ struct WeightPanel: Widget {
         return ("bake \(TimeText.age(green)) / \(TimeText.age(model.plan.bake)) green · \(next) in \(TimeText.age(left))", Style(.gatePass))
     }
 }
-
-extension String {
-    /// Padded with spaces on the left to `width` characters.
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-
-    /// Padded with spaces on the right to `width` characters.
-    func rightPadded(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-}
