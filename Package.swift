@@ -98,9 +98,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Whole releases judged by the real engine on simulated traffic (seeded): the judge's figures.
+        .target(name: "GraySimulation", dependencies: ["GrayCore"], swiftSettings: strictSettings),
         .executableTarget(
             name: "GrayBenchmarks",
-            dependencies: ["GrayCore", "GrayRender", "GrayProbe", "GrayRuntime"],
+            dependencies: ["GrayCore", "GrayRender", "GrayProbe", "GrayRuntime", "GraySimulation"],
             swiftSettings: strictSettings
         ),
         // The generated grpc.health.v1 messages alone (SwiftProtobuf, no NIO): grayctl's probe decodes
@@ -193,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GrayCoreTests",
-            dependencies: ["GrayCore"],
+            dependencies: ["GrayCore", "GraySimulation"],
             swiftSettings: strictSettings
         ),
         .testTarget(

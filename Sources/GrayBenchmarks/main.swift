@@ -21,11 +21,17 @@ import GrayRuntime
 ///                                              router: one write and its read-back, n times (median ms)
 ///     grayctl-bench poll CONFIG [rounds]       one poll round of CONFIG's fleet, once a second: wall and
 ///                                              CPU time (median round), see PollBenchmark
+///     grayctl-bench judge healthy|detect N     the judge's false rollbacks and detection delays over N
+///                                              simulated releases a row, see JudgeBenchmark
 ///
 /// Each prints one JSON line, so scripts/bench-parsers.sh and scripts/bench-replay.sh can compare.
 enum Benchmarks {
     static func main() {
         let arguments = CommandLine.arguments
+        if arguments.count >= 2, arguments[1] == "judge" {
+            JudgeBenchmark.main(Array(arguments.dropFirst(2)))
+            return
+        }
         if arguments.count == 3, arguments[1] == "prometheus-query" {
             print(PollBenchmark.queries(selector: arguments[2]))
             return

@@ -1,4 +1,5 @@
 import GrayCore
+import GraySimulation
 import Testing
 
 /// Many real services have no circuit breakers: "not observed" lets the other gates judge, while a

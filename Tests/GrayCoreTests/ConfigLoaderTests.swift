@@ -25,7 +25,7 @@ struct ConfigLoaderTests {
         #expect(config.notify == [.file("/run/secrets/slack-webhook"), .literal("http://127.0.0.1:9300/hooks/grayctl")])
         #expect(config.gates.maxErrorRatio == 0.02 && config.gates.maxLatency == 0.25 && config.gates.latencyQuantile == 0.95)
         #expect(config.gates.window == 60 && config.gates.fastWindow == 15 && config.gates.minRequests == 100)
-        #expect(config.gates.confidence == 0.999 && config.gates.fastConfidence == 0.99)
+        #expect(config.gates.confidence == 0.999 && config.gates.falseRollback == 0.005 && config.gates.compare == .stable)
         #expect(config.gates.healthLimit == 10 && config.gates.staleHold == 3 && config.gates.staleRollback == 30)
         #expect(config.gates.maxUnhealthy == .percent(10))
         #expect(config.failureCodes.codes == [.unavailable, .internal, .deadlineExceeded])
@@ -42,7 +42,7 @@ struct ConfigLoaderTests {
         #expect(throws: ConfigError.unknownKey(
             key: "gates.min_request", line: 5,
             known: ["error_ratio", "latency", "latency_quantile", "window", "fast_window", "min_requests", "confidence",
-                    "fast_confidence", "health_limit", "max_unhealthy", "stale_hold", "stale_rollback", "failure_codes"])
+                    "false_rollback", "compare", "health_limit", "max_unhealthy", "stale_hold", "stale_rollback", "failure_codes"])
         ) {
             try ConfigLoader.load(Fixtures.text("configs/typo.yaml"))
         }
@@ -59,6 +59,8 @@ struct ConfigLoaderTests {
         ("gates:\n  error_ratio: 1.5\n", "line 2: gates.error_ratio: expected a ratio strictly between 0 and 1 (0% and 100%), found \"1.5\""),
         ("gates:\n  error_ratio: 0\n", "line 2: gates.error_ratio: expected a ratio strictly between 0 and 1 (0% and 100%), found \"0\""),
         ("gates:\n  confidence: 0.3\n", "line 2: gates.confidence: expected a confidence in 0.5...0.999999, found \"0.3\""),
+        ("gates:\n  compare: relative\n", "line 2: gates.compare: expected absolute (the limits alone) or stable (the limits and the stable version), found \"relative\""),
+        ("gates:\n  false_rollback: 20%\n", "line 2: gates.false_rollback: expected a chance a release of at most 10% (default 0.1%), found \"20%\""),
         ("gates:\n  min_requests: 0\n", "line 2: gates.min_requests: expected an integer ≥ 1, found \"0\""),
         ("gates:\n  stale_hold: 10s\n  stale_rollback: 5s\n", "line 3: gates.stale_rollback: expected a duration no shorter than gates.stale_hold, found \"5s\""),
         ("gates:\n  failure_codes: [Unavailable, Oops]\n", nil),

@@ -1,4 +1,5 @@
 import GrayCore
+import GraySimulation
 import Testing
 
 /// Versions made of many instances: per-version aggregation of per-series increases, the health

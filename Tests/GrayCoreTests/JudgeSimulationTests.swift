@@ -1,83 +1,71 @@
 import GrayCore
+import GraySimulation
 import Testing
 
-/// The error gate's statistical design, measured on the real judge: Poisson traffic becomes a
-/// canary's cumulative counters, each second a scrape goes into a ``FleetState`` and the
-/// ``GateEvaluator`` at the default settings judges it, exactly as a live release would.
-@Suite("Judge under Poisson noise: healthy canaries kept, broken ones caught")
+/// The judge's statistical design, measured on whole releases: ``SimulatedRelease`` runs the real
+/// ``ReleaseEngine`` at the default plan and gates on Poisson traffic (constant or in bursts), one
+/// poll round a second. Seeded: each run repeats exactly. The larger runs behind docs/gates.md's
+/// figures are `grayctl-bench judge` (docs/benchmarks.md).
+@Suite("Judge on simulated releases: healthy canaries kept, broken ones caught")
 struct JudgeSimulationTests {
-    static let settings = GateSettings()
-
-    static func scrape(ok: Double, failed: Double) -> Exposition {
-        let labels = [Label("grpc_method", "CreateOrder"), Label("grpc_service", "order.v1.OrderService")]
-        return Exposition(samples: [
-            Sample(name: "grpc_server_handled_total", labels: [Label("grpc_code", "OK")] + labels, value: ok),
-            Sample(name: "grpc_server_handled_total", labels: [Label("grpc_code", "Unavailable")] + labels, value: failed),
-        ])
+    /// The delays from onset to rollback of `count` releases of `scenario(index)`, and how many of
+    /// them reached the fault's onset (a release that holds at an earlier step never does).
+    static func delays(_ count: Int, seed: UInt64, _ scenario: (Int) -> SimulatedRelease.Scenario) -> (delays: [Double], faulty: Int) {
+        let results = (0..<count).map { SimulatedRelease.run(scenario($0), seed: seed &+ UInt64($0)) }
+        return (results.compactMap(\.detectionDelay).sorted(), results.filter { $0.onset != nil }.count)
     }
 
-    /// Seconds from the start until the error gate first trips, or nil.
-    static func firstTrip(rate: Double, healthy: Double, broken: Double, onset: Int, seconds: Int, rng: inout SplitMix64) -> Int? {
-        let evaluator = GateEvaluator(settings: settings)
-        var fleet = FleetState(names: MetricNames(), failureCodes: .defaults, keep: max(settings.window, settings.fastWindow))
-        var ok = 0.0
-        var failed = 0.0
-        fleet.apply(.metrics(.canary, scrape(ok: 0, failed: 0)), at: 0)
-        for second in 1...seconds {
-            let served = rng.poisson(rate)
-            let ratio = second > onset ? broken : healthy
-            for _ in 0..<served {
-                if Double.random(in: 0..<1, using: &rng) < ratio { failed += 1 } else { ok += 1 }
-            }
-            fleet.apply(.metrics(.canary, scrape(ok: ok, failed: failed)), at: Double(second))
-            if evaluator.evaluate(fleet, now: Double(second)).result(.errors)?.verdict == .trip { return second }
+    static func faulty(_ rate: Double, failures: Double, onset: SimulatedRelease.Onset) -> SimulatedRelease.Scenario {
+        var scenario = SimulatedRelease.Scenario(rate: rate, fault: SimulatedRelease.Fault(failureRatio: failures, onset: onset))
+        scenario.horizon = 600
+        return scenario
+    }
+
+    @Test("outcome 2: a canary at 0.8× the error threshold and 0.9× the latency limit is never rolled back, 0.2–500 req/s, constant or bursty",
+          arguments: [0.2, 1, 5, 20, 100, 500], [false, true])
+    func healthy(rate: Double, bursty: Bool) {
+        var rolledBack: [String] = []
+        for seed in 0..<25 {
+            var scenario = SimulatedRelease.Scenario(rate: rate, bursty: bursty)
+            scenario.horizon = 400
+            let result = SimulatedRelease.run(scenario, seed: UInt64(seed) &+ UInt64(rate * 1000))
+            if case .rolledBack(let at, _, let reason) = result.outcome { rolledBack.append("at \(at) s: \(reason)") }
         }
-        return nil
+        #expect(rolledBack.isEmpty, "\(rolledBack)")
     }
 
-    @Test("outcome 2: at 0.8× the threshold, 1–3 req/s, no false rollback in 200 five-minute releases", arguments: [1.0, 2.0, 3.0])
-    func healthyLowTraffic(rate: Double) {
-        var rng = SplitMix64(seed: UInt64(rate * 1000))
-        var trips = 0
-        for _ in 0..<200 where Self.firstTrip(rate: rate, healthy: 0.008, broken: 0.008, onset: 0, seconds: 300, rng: &rng) != nil {
-            trips += 1
-        }
-        #expect(trips == 0)
+    /// "All within 90 s" holds for no test at this rate, Wald's oracle included: at 1 req/s a
+    /// canary failing 20% serves 8 or fewer failures in its first 90 requests in about 0.5% of
+    /// runs, too few for any test at α = 0.001 (`grayctl-bench judge detect`: the oracle's worst of
+    /// 500 runs is 106 s). So 99% is asserted, and the worst is reported beside the oracle's.
+    @Test("at 1 req/s from the step's start: 20% failures caught with a median ≤ 30 s and 99% within 90 s; 50% with a median ≤ 10 s")
+    func oneRequestASecond() {
+        let twenty = Self.delays(200, seed: 20) { _ in Self.faulty(1, failures: 0.2, onset: .step(0)) }.delays
+        #expect(twenty.count == 200)
+        #expect(twenty[100] <= 30, "median \(twenty[100]) s")
+        #expect(twenty.filter { $0 <= 90 }.count >= 198, "worst \(twenty.last ?? 0) s")
+        let fifty = Self.delays(200, seed: 50) { _ in Self.faulty(1, failures: 0.5, onset: .step(0)) }.delays
+        #expect(fifty.count == 200)
+        #expect(fifty[100] <= 10, "median \(fifty[100]) s")
     }
 
-    @Test("outcome 2: at 0.8× the threshold, 5–200 req/s, false rollbacks stay under 3% per five-minute release",
-          arguments: [5.0, 10.0, 20.0, 50.0, 200.0])
-    func healthyHigherTraffic(rate: Double) {
-        var rng = SplitMix64(seed: UInt64(rate * 1000))
-        var trips = 0
-        for _ in 0..<200 where Self.firstTrip(rate: rate, healthy: 0.008, broken: 0.008, onset: 0, seconds: 300, rng: &rng) != nil {
-            trips += 1
-        }
-        #expect(trips <= 6, "\(trips) of 200")
-    }
-
-    @Test("outcome 3: 50% failures at 10 req/s trip within 3 s in at least 95% of cases")
+    @Test("outcome 3: 50% failures at 10 req/s roll back within 3 s in ≥ 95% of releases, at a step's start or in the middle of one")
     func sharpFailures() {
-        var rng = SplitMix64(seed: 50)
-        var caught = 0
-        for _ in 0..<200 {
-            if let trip = Self.firstTrip(rate: 10, healthy: 0.008, broken: 0.5, onset: 60, seconds: 70, rng: &rng), trip > 60, trip - 60 <= 3 {
-                caught += 1
-            }
+        for onset in [SimulatedRelease.Onset.step(1), .after(45)] {
+            let delays = Self.delays(200, seed: 3) { _ in Self.faulty(10, failures: 0.5, onset: onset) }.delays
+            #expect(delays.count == 200)
+            #expect(delays.filter { $0 <= 3 }.count >= 190, "\(onset): \(delays.filter { $0 <= 3 }.count) of 200 within 3 s")
         }
-        #expect(caught >= 190, "\(caught) of 200")
     }
 
-    @Test("outcome 3: 5% failures trip within 10 s: ≥ 95% at 50 req/s, ≥ 70% at 20 req/s, ≥ 30% at 10 req/s (the boundary)",
-          arguments: [(50.0, 190), (20.0, 140), (10.0, 60)])
-    func fivePercent(rate: Double, minimum: Int) {
-        var rng = SplitMix64(seed: UInt64(rate))
-        var caught = 0
-        for _ in 0..<200 {
-            if let trip = Self.firstTrip(rate: rate, healthy: 0.008, broken: 0.05, onset: 60, seconds: 70, rng: &rng), trip > 60 {
-                caught += 1
-            }
+    @Test("outcome 3: 5% failures at 50 req/s from a step's start roll back within 10 s in ≥ 90% of releases; every one is caught (within the 10-minute horizon) at 10 and 20 req/s")
+    func fivePercent() {
+        let fast = Self.delays(200, seed: 5) { index in Self.faulty(50, failures: 0.05, onset: .step(index % 5)) }.delays
+        #expect(fast.count == 200)
+        #expect(fast.filter { $0 <= 10 }.count >= 180, "\(fast.filter { $0 <= 10 }.count) of 200 within 10 s")
+        for rate in [10.0, 20] {
+            let delays = Self.delays(100, seed: 6) { index in Self.faulty(rate, failures: 0.05, onset: .step(index % 5)) }
+            #expect(delays.faulty >= 90 && delays.delays.count == delays.faulty, "\(rate) req/s: \(delays.delays.count) of \(delays.faulty) caught")
         }
-        #expect(caught >= minimum, "\(caught) of 200")
     }
 }

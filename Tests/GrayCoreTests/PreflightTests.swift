@@ -44,7 +44,7 @@ struct PreflightTests {
         ])
         #expect(try Self.check(report, "router").summary == "gateway http://127.0.0.1:9000 reads canary weight 0%")
         #expect(try Self.check(report, "plan").summary == "5% → 10% → 25% → 50% → 100%, each baked 30 s, polled every 1 s, auto-advance off")
-        #expect(try Self.check(report, "gates").summary.contains("exact bound at 99.99% over 30 s"))
+        #expect(try Self.check(report, "gates").summary.contains("a sequential test judged at every observation, at most 0.1% false rollbacks a release"))
         #expect(report.text.hasSuffix("ready: 12 checks, 0 warnings\n"))
         let json = JSONWriter.write(report.json)
         #expect(json.hasPrefix(#"{"checks":[{"area":"router","summary":"gateway http://127.0.0.1:9000 reads canary weight 0%","verdict":"pass"}"#))

@@ -1,4 +1,5 @@
 import GrayCore
+import GraySimulation
 import Testing
 
 /// The engine never leaves a failing canary with traffic while it reports it safe: the router's

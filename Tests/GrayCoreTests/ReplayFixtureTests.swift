@@ -16,9 +16,9 @@ struct ReplayFixtureTests {
     static let expectations = [
         Expectation(file: "healthy", verdict: .promoted, rollbackAt: nil, reasonPrefix: "green for 30 s at 100%"),
         Expectation(file: "noisy-low-traffic", verdict: .inProgress, rollbackAt: nil, reasonPrefix: "at step"),
-        // Onset at t=40 (failures from t=41): rolled back within 10 s.
-        Expectation(file: "error-spike", verdict: .rolledBack, rollbackAt: 45, reasonPrefix: "canary failures"),
-        Expectation(file: "latency-regression", verdict: .rolledBack, rollbackAt: 41, reasonPrefix: "canary P99"),
+        // Onset at t=40 (failures from t=41): rolled back within 10 s (the sequential test at t=48).
+        Expectation(file: "error-spike", verdict: .rolledBack, rollbackAt: 48, reasonPrefix: "canary failures"),
+        Expectation(file: "latency-regression", verdict: .rolledBack, rollbackAt: 42, reasonPrefix: "canary P99"),
         // Breaker opens at t=45: rolled back at that observation.
         Expectation(file: "breaker-open", verdict: .rolledBack, rollbackAt: 45, reasonPrefix: "canary breaker order-stream"),
         // Unreachable from t=45: health limit 5 s + one observation.
@@ -73,7 +73,7 @@ struct ReplayFixtureTests {
         let first = ReplayOutput.jsonLines(try Self.replay("error-spike"))
         let second = ReplayOutput.jsonLines(try Self.replay("error-spike"))
         #expect(first == second)
-        #expect(first.hasSuffix(#"{"verdict":"rolled_back","weight":0,"t":45.0,"reason":"canary failures 4.5% (≥ 1.1% at 99.9%) over 10 s, 176 requests > 1%"}"# + "\n"))
+        #expect(first.hasSuffix(#"{"verdict":"rolled_back","weight":0,"t":48.0,"reason":"canary failures 5.5% > 1% over the 13 s since the step began: 13 of 238 requests, evidence 25654 ≥ 12500"}"# + "\n"))
     }
 
     @Test("the generator script reproduces the committed fixtures byte for byte")

@@ -84,19 +84,25 @@ struct CommandLineTests {
         }
     }
 
-    @Test("replay --explain: under each decision its counts, bound against the limit, and every gate's verdict and reason; in JSON too")
+    @Test("replay --explain: under each decision its counts, bound against the limit, the sequential tests' evidence, and every gate's verdict and reason; in JSON too")
     func explain() throws {
         let run = try Self.grayctl("replay", "fixtures/recordings/error-spike.jsonl", "--explain")
         #expect(run.status == 3)
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        let rollback = try #require(lines.firstIndex { $0.contains("ROLLBACK") && $0.hasPrefix("    0:45") })
-        #expect(lines[rollback + 1] == "          canary over the last 30 s: 568 requests, 9 failures (1.6%); exact lower bound 0.31% at 99.99% ≤ limit 1%; P99 87 ms ≤ limit 500 ms")
-        #expect(lines[rollback + 2] == "          stable over the last 30 s: 5282 requests, 6 failures (0.11%); P99 90 ms")
-        #expect(lines[rollback + 6] == "          errors    TRIP         canary failures 4.5% (≥ 1.1% at 99.9%) over 10 s, 176 requests > 1%")
+        let rollback = try #require(lines.firstIndex { $0.contains("ROLLBACK") && $0.hasPrefix("    0:48") })
+        #expect(lines[rollback + 1] == "          canary over the last 30 s: 577 requests, 14 failures (2.4%); exact lower bound 0.72% at 99.99% ≤ limit 1%; P99 87 ms ≤ limit 500 ms")
+        #expect(lines[rollback + 2] == "          stable over the last 30 s: 5286 requests, 4 failures (0.08%); P99 89 ms")
+        #expect(lines[rollback + 3] == "          errors test: 13 of 238 requests failed over the 13 s since the step began; evidence 25654 ≥ 12500: tripped")
+        #expect(lines[rollback + 4] == "          latency test: 0 of 238 requests slower than 500 ms over the 13 s since the step began; evidence 0.0, trips at 12500")
+        #expect(lines[rollback + 8] == "          errors    TRIP         canary failures 5.5% > 1% over the 13 s since the step began: 13 of 238 requests, evidence 25654 ≥ 12500")
         let json = try Self.grayctl("replay", "fixtures/recordings/error-spike.jsonl", "--explain", "--json")
         let event = try JSONParser.parse(String(try #require(json.stdout.split(separator: "\n").first { $0.contains(#""event":"rollback""#) })))
-        #expect(event["evidence"]?["measurements"]?["canary"]?["requests"] == .number(568))
-        #expect(event["evidence"]?["measurements"]?["canary"]?["failures"] == .number(9))
+        #expect(event["evidence"]?["measurements"]?["canary"]?["requests"] == .number(577))
+        #expect(event["evidence"]?["measurements"]?["canary"]?["failures"] == .number(14))
+        #expect(event["evidence"]?["sequential"]?["errors"]?["hits"] == .number(13))
+        #expect(event["evidence"]?["sequential"]?["errors"]?["total"] == .number(238))
+        #expect(event["evidence"]?["sequential"]?["errors"]?["trips"] == .bool(true))
+        #expect(event["evidence"]?["sequential"]?["errors"]?["threshold"] == .number(12500))
         #expect(event["evidence"]?["gates"]?.array?.count == 5)
         #expect(event["evidence"]?["gates"]?.array?[3]["verdict"] == .string("trip"))
     }
@@ -106,8 +112,8 @@ struct CommandLineTests {
         let run = try Self.grayctl("replay", "fixtures/recordings/error-spike.jsonl")
         #expect(run.status == 3)
         #expect(run.stdout.contains("TIME WEIGHT    CANARY REQ     ERR      P99 STABLE ERR      P99   DECISION  REASON"))
-        #expect(run.stdout.contains("0:45 10→0"))
-        #expect(run.stdout.contains("verdict: rolled_back at 0:45, weight 0%"))
+        #expect(run.stdout.contains("0:48 10→0"))
+        #expect(run.stdout.contains("verdict: rolled_back at 0:48, weight 0%"))
     }
 
     @Test("a config changes the judgement; a bad config exits 2 naming file, line and key")
@@ -173,7 +179,7 @@ struct CommandLineTests {
             #expect(line.dropFirst(25).count > 5, "help config explains \(line)")
         }
         let gates = try Self.grayctl("help", "gates")
-        #expect(gates.stdout.contains("gates: roll back when the canary fails > 1% of requests or its P99 exceeds 500 ms (exact bound at 99.99% over 30 s"), "\(gates.stdout)")
+        #expect(gates.stdout.contains("gates: roll back when the canary fails > 1% of requests or its P99 exceeds 500 ms (a sequential test judged at every observation, at most 0.1% false rollbacks a release"), "\(gates.stdout)")
         let listed = try Self.grayctl("help", "topics").stdout
         #expect(listed.hasPrefix("Topics: config, gates, exit-codes, webhooks, metrics."), "\(listed)")
         let topics = listed.dropFirst("Topics: ".count).prefix { $0 != "." }.split(separator: ", ").map(String.init)

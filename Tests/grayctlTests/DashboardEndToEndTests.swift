@@ -151,7 +151,11 @@ struct DashboardEndToEndTests {
         try pane.wait(30, for: "ROLLED BACK")
         try pane.wait(5, for: "demo: canary-1 now fails 50% of calls")
         let screen = try pane.screen()
-        let reason = try #require(screen.split(separator: "\n").first { $0.contains("rolled back: ") }, "\(screen)")
+        // The reason wraps inside the weight panel at this size: read it to the panel's bottom border.
+        let lines = screen.split(separator: "\n").map(String.init)
+        let first = try #require(lines.firstIndex { $0.contains("rolled back: ") }, "\(screen)")
+        let panel = lines[first...].prefix { !$0.contains("└") }
+        let reason = panel.map { $0.replacingOccurrences(of: "│", with: " ").trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         #expect(reason.contains("worst canary-1") || reason.contains("canary canary-1 breaker"), "the rollback names the failing instance: \(reason)")
         try pane.send("q")
         let end = try Self.ending(of: pane, within: 15)

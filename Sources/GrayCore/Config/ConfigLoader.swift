@@ -316,7 +316,7 @@ public enum ConfigLoader {
     private static let planKeys = ["steps", "bake", "interval", "auto_advance", "confirm", "confirm_retry"]
     private static let gateKeys = [
         "error_ratio", "latency", "latency_quantile", "window", "fast_window", "min_requests", "confidence",
-        "fast_confidence", "health_limit", "max_unhealthy", "stale_hold", "stale_rollback", "failure_codes",
+        "false_rollback", "compare", "health_limit", "max_unhealthy", "stale_hold", "stale_rollback", "failure_codes",
     ]
 
     private static func plan(_ node: Node) throws(ConfigError) -> ReleasePlan {
@@ -404,7 +404,18 @@ public enum ConfigLoader {
             gates.minRequests = Double(value)
         }
         if let node = section["confidence"] { gates.confidence = try node.confidence("gates.confidence") }
-        if let node = section["fast_confidence"] { gates.fastConfidence = try node.confidence("gates.fast_confidence") }
+        if let node = section["false_rollback"] {
+            gates.falseRollback = try node.ratio("gates.false_rollback")
+            guard gates.falseRollback <= 0.1 else {
+                throw node.invalid("gates.false_rollback", expected: "a chance a release of at most 10% (default 0.1%)")
+            }
+        }
+        if let node = section["compare"] {
+            guard let compare = GateComparison(rawValue: try node.string("gates.compare")) else {
+                throw node.invalid("gates.compare", expected: "absolute (the limits alone) or stable (the limits and the stable version)")
+            }
+            gates.compare = compare
+        }
         if let node = section["health_limit"] { gates.healthLimit = try node.duration("gates.health_limit") }
         if let node = section["max_unhealthy"] { gates.maxUnhealthy = try unhealthyAllowance(node) }
         if let node = section["stale_hold"] { gates.staleHold = try node.duration("gates.stale_hold") }

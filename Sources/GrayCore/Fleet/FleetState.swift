@@ -67,6 +67,12 @@ public struct FleetState: Sendable {
     /// Per version, the sum over its instances (departed ones included) of their cumulative totals.
     private var versionTotals: [Version: TrafficTotals] = [:]
     private var versionWindows: [Version: TrafficWindow] = [:]
+    /// Per version, where its sequential tests start counting (see ``EvidenceLedger``).
+    private var ledgers: [Version: EvidenceLedger] = [:]
+    /// Per version, how its behaviour changed since its ledger's last record, if it did.
+    private var pendingChanges: [Version: String] = [:]
+    private let evidenceSpacing: Double
+    private let latencyLimit: Double
     /// When each current subject was first observed or discovered.
     private var firstSeen: [Subject: Double] = [:]
     /// Health per instance.
@@ -88,11 +94,15 @@ public struct FleetState: Sendable {
     /// Instances that have reported at least one breaker: a later 404 is then a failure.
     private var breakersSeen: Set<Subject> = []
 
-    /// Creates an empty fleet view that keeps `keep` seconds of traffic history.
-    public init(names: MetricNames, failureCodes: FailureCodes, keep: Double) {
+    /// Creates an empty fleet view that keeps `keep` seconds of traffic history and begins a
+    /// version's evidence afresh every `evidenceSpacing` seconds (``EvidenceLedger``), comparing the
+    /// canary's requests slower than `latencyLimit` with the stable's.
+    public init(names: MetricNames, failureCodes: FailureCodes, keep: Double, evidenceSpacing: Double = 10, latencyLimit: Double = 0.5) {
         self.names = names
         self.failureCodes = failureCodes
         self.keep = keep
+        self.evidenceSpacing = evidenceSpacing
+        self.latencyLimit = latencyLimit
     }
 
     /// Applies one observation made at `time`.
@@ -145,8 +155,12 @@ public struct FleetState: Sendable {
     /// is as of `time − age`, which is what freshness judges; the traffic counts at `time`.
     private mutating func applyMetrics(_ subject: Subject, _ exposition: Exposition, at time: Double, age: Double) {
         var view = metrics[subject] ?? MetricsView(meter: TrafficMeter(source: subject.version.map { .instance($0) } ?? .router, names: names, failureCodes: failureCodes))
+        let resets = view.meter.resets
         let totals = view.meter.ingest(exposition)
         view.lastGoodScrape = time - max(0, age)
+        if let version = subject.version, view.meter.resets > resets {
+            pendingChanges[version] = "\(subject.isSole ? "the \(version.rawValue)'s" : "\(subject.instance)'s") counters reset (a restart)"
+        }
         for version in subject.version.map({ [$0] }) ?? Version.allCases {
             let now = totals[version] ?? TrafficTotals()
             view.windows[version, default: TrafficWindow(keep: keep)].append(now, at: time)
@@ -159,13 +173,38 @@ public struct FleetState: Sendable {
         }
         view.breakerGauges = BreakerGauges.read(exposition.samples, name: names.breakerState)
         metrics[subject] = view
+        for version in subject.version.map({ [$0] }) ?? Version.allCases where trafficSource(of: version) == (subject.version?.target ?? .router) {
+            let source = trafficSource(of: version)
+            guard let totals = source == .router ? view.totals[version] : versionTotals[version] else { continue }
+            ledgers[version, default: EvidenceLedger(spacing: evidenceSpacing, latencyLimit: latencyLimit)].record(
+                totals, from: source, at: time, change: pendingChanges.removeValue(forKey: version),
+                stable: version == .canary ? ledgers[.stable]?.latest?.totals : nil)
+        }
+    }
+
+    /// A new step begins at `time`: every version's sequential evidence starts afresh from what it
+    /// has served so far.
+    public mutating func beginStep(at time: Double) {
+        for version in ledgers.keys { ledgers[version]?.beginStep(at: time) }
+    }
+
+    /// Where a version's sequential tests start counting, and its newest totals (nil before its
+    /// traffic source's first scrape).
+    public func evidence(of version: Version) -> EvidenceLedger? {
+        ledgers[version]
     }
 
     /// Discovery's list: instances that left are no longer judged or shown, but what is known of
     /// them stays, so one that comes back (a pod flapping in and out of a headless service) keeps
     /// its counters (nothing it served in between is lost) and its unhealthy time.
     private mutating func applyMembers(_ version: Version, _ ids: [String], at time: Double) {
-        members[version] = Set(ids).sorted()
+        let listed = Set(ids).sorted()
+        if let before = members[version], before != listed {
+            let joined = Set(listed).subtracting(before).count
+            let left = Set(before).subtracting(listed).count
+            pendingChanges[version] = "the \(version.rawValue)'s instances changed (\(joined) joined, \(left) left)"
+        }
+        members[version] = listed
         everListed[version, default: []].formUnion(ids)
         for subject in ids.map({ Subject.instance(version, $0) }) where firstSeen[subject] == nil {
             firstSeen[subject] = time

@@ -2,19 +2,27 @@
 public struct GateEvaluator: Sendable {
     private let settings: GateSettings
     private let slowBound: ClopperPearsonBound
-    private let fastBound: ClopperPearsonBound
+    private let errorTest: SequentialTest
+    private let latencyTest: SequentialTest
 
-    /// Creates an evaluator for `settings`.
-    public init(settings: GateSettings) {
+    /// Creates an evaluator for `settings` over a plan of `steps` steps: each step's error and
+    /// latency tests share `settings.falseRollback` evenly.
+    public init(settings: GateSettings, steps: Int = 5) {
         self.settings = settings
         self.slowBound = ClopperPearsonBound(confidence: settings.confidence)
-        self.fastBound = ClopperPearsonBound(confidence: settings.fastConfidence)
+        // Under `compare: stable` each gate has two tests (against its limit, against the stable):
+        // they share the gate's budget.
+        let alpha = settings.falseRollback / Double(2 * max(steps, 1)) / (settings.compare == .stable ? 2 : 1)
+        self.errorTest = SequentialTest(limit: settings.maxErrorRatio, alpha: alpha)
+        self.latencyTest = SequentialTest(limit: 1 - settings.latencyQuantile, alpha: alpha)
     }
 
     /// Every gate's verdict at `now`.
     ///
-    /// A gate trips on the whole window (more data, faster detection), but passes only on traffic
-    /// since `stepStartedAt`: each step earns its own evidence before the next promotion.
+    /// The error and latency gates trip on the sequential tests over the canary's evidence ledger
+    /// (anytime-valid: judging at every observation spends no extra budget), and pass only on
+    /// traffic since `stepStartedAt` within the window: each step earns its own evidence before the
+    /// next promotion.
     public func evaluate(_ fleet: FleetState, now: Double, stepStartedAt: Double? = nil) -> GateReport {
         let judged = min(settings.window, stepStartedAt.map { max(now - $0, 0) } ?? settings.window)
         var measurements: [Version: VersionMeasurement] = [:]
@@ -23,13 +31,19 @@ public struct GateEvaluator: Sendable {
                 measurements[version] = measure(stats)
             }
         }
+        let ledger = fleet.evidence(of: .canary)
+        let errorFinding = ledger.flatMap { errorTest.strongest($0, counts: Self.failures) }
+        let latencyFinding = ledger.flatMap { latencyTest.strongest($0, counts: slower) }
+        var sequential: [Gate: SequentialTest.Finding] = [:]
+        sequential[.errors] = errorFinding
+        sequential[.latency] = latencyFinding
         return GateReport(
             results: [
                 health(fleet, now: now), breakers(fleet, now: now), freshness(fleet, now: now),
-                naming(errors(fleet, judged: judged), worstErrors(fleet, now: now)),
-                naming(latency(fleet, judged: judged), worstLatency(fleet, now: now)),
+                naming(errors(fleet, judged: judged, finding: errorFinding), worstErrors(fleet, now: now)),
+                naming(latency(fleet, judged: judged, finding: latencyFinding), worstLatency(fleet, now: now)),
             ],
-            measurements: measurements)
+            measurements: measurements, sequential: sequential)
     }
 
     private func measure(_ stats: WindowStats) -> VersionMeasurement {
@@ -229,19 +243,16 @@ public struct GateEvaluator: Sendable {
 
     // MARK: Traffic
 
-    func errors(_ fleet: FleetState, judged: Double) -> GateResult {
-        guard let whole = fleet.traffic(of: .canary, over: settings.window),
-            let slow = fleet.traffic(of: .canary, over: judged)
-        else {
+    func errors(_ fleet: FleetState, judged: Double, finding: SequentialTest.Finding?) -> GateResult {
+        guard let slow = fleet.traffic(of: .canary, over: judged) else {
             return GateResult(.errors, .insufficient, "no canary traffic metrics yet")
         }
-        for (stats, bound) in windows(fleet, slow: whole) where stats.requests >= settings.minRequests {
-            if bound.exceeds(settings.maxErrorRatio, failures: stats.failures, of: stats.requests) {
-                let lower = bound.lower(stats.failures, of: stats.requests)
-                return GateResult(
-                    .errors, .trip,
-                    "canary failures \(Format.percent(stats.failureRatio)) (≥ \(Format.percent(lower)) at \(confidenceText(bound))) over \(Format.seconds(stats.span)), \(Format.count(stats.requests)) requests > \(Format.percent(settings.maxErrorRatio))")
-            }
+        let failures = Measure(gate: .errors, test: errorTest, slow: false, counts: Self.failures)
+        if let tripped = tripped(failures, finding, fleet, reason: { finding in
+            "canary failures \(Format.percent(finding.hits / finding.total)) > \(Format.percent(self.settings.maxErrorRatio)) \(finding.period): "
+                + "\(Format.count(finding.hits)) of \(Format.count(finding.total)) requests, \(Self.evidenceText(finding))"
+        }) {
+            return tripped
         }
         if let unrecognised = unrecognisedCodes(fleet) { return unrecognised }
         if slow.requests < settings.minRequests {
@@ -253,31 +264,25 @@ public struct GateEvaluator: Sendable {
         if slow.failureRatio > settings.maxErrorRatio {
             return GateResult(
                 .errors, .hold,
-                "canary failures \(Format.percent(slow.failureRatio)) > \(Format.percent(settings.maxErrorRatio)) over \(Format.seconds(slow.span)), \(Format.count(slow.requests)) requests, not significant yet (≥ \(Format.percent(slowBound.lower(slow.failures, of: slow.requests))) at \(confidenceText(slowBound)))")
+                "canary failures \(Format.percent(slow.failureRatio)) > \(Format.percent(settings.maxErrorRatio)) over \(Format.seconds(slow.span)), \(Format.count(slow.requests)) requests, not significant yet\(Self.progress(finding))")
         }
         return GateResult(
             .errors, .pass,
             "canary failures \(Format.percent(slow.failureRatio)) ≤ \(Format.percent(settings.maxErrorRatio)) over \(Format.seconds(slow.span)), \(Format.count(slow.requests)) requests")
     }
 
-    func latency(_ fleet: FleetState, judged: Double) -> GateResult {
-        guard let whole = fleet.traffic(of: .canary, over: settings.window),
-            let slow = fleet.traffic(of: .canary, over: judged)
-        else {
+    func latency(_ fleet: FleetState, judged: Double, finding: SequentialTest.Finding?) -> GateResult {
+        guard let slow = fleet.traffic(of: .canary, over: judged) else {
             return GateResult(.latency, .insufficient, "no canary latency metrics yet")
         }
-        let allowed = 1 - settings.latencyQuantile
         let limit = Format.milliseconds(settings.maxLatency)
-        for (stats, bound) in windows(fleet, slow: whole) {
-            guard let (above, total) = HistogramQuantile.countAbove(settings.maxLatency, stats.increase.buckets),
-                total >= settings.minRequests
-            else { continue }
-            if bound.exceeds(allowed, failures: above, of: total) {
-                let lower = bound.lower(above, of: total)
-                return GateResult(
-                    .latency, .trip,
-                    "canary \(quantileName) \(Format.milliseconds(stats.latencyQuantile(settings.latencyQuantile))) > \(limit) over \(Format.seconds(stats.span)) (≥ \(Format.percent(lower)) of \(Format.count(total)) requests slower than \(limit) at \(confidenceText(bound)))")
-            }
+        let slowness = Measure(gate: .latency, test: latencyTest, slow: true, counts: slower)
+        if let tripped = tripped(slowness, finding, fleet, reason: { finding in
+            let quantile = HistogramQuantile.quantile(self.settings.latencyQuantile, finding.increase.buckets)
+            return "canary \(self.quantileName) \(Format.milliseconds(quantile)) > \(limit) \(finding.period): "
+                + "\(Format.count(finding.hits)) of \(Format.count(finding.total)) requests slower than \(limit), \(Self.evidenceText(finding))"
+        }) {
+            return tripped
         }
         let total = HistogramQuantile.countAbove(settings.maxLatency, slow.increase.buckets)?.total ?? 0
         if total < settings.minRequests {
@@ -290,10 +295,75 @@ public struct GateEvaluator: Sendable {
         if value > settings.maxLatency {
             return GateResult(
                 .latency, .hold,
-                "canary \(quantileName) \(Format.milliseconds(value)) > \(limit) over \(Format.seconds(slow.span)), not significant yet")
+                "canary \(quantileName) \(Format.milliseconds(value)) > \(limit) over \(Format.seconds(slow.span)), not significant yet\(Self.progress(finding))")
         }
         return GateResult(
             .latency, .pass, "canary \(quantileName) \(Format.milliseconds(value)) ≤ \(limit) over \(Format.seconds(slow.span))")
+    }
+
+    /// One traffic gate's measure: its test, and how its hits are counted from an increase.
+    private struct Measure {
+        let gate: Gate
+        let test: SequentialTest
+        let slow: Bool
+        let counts: (TrafficTotals) -> (hits: Double, total: Double)?
+    }
+
+    /// A traffic gate's trip, if any. Against the limit alone (`compare: absolute`) the sequential
+    /// test's `finding` trips, said by `reason`. Under `compare: stable` the canary also trips when
+    /// it is significantly worse than the stable over the same batches and above the limit there;
+    /// and a canary proven above the limit only holds while the stable, over the same batches, is
+    /// above it too (a shared dependency failing both: not the canary) — with no stable traffic in
+    /// those batches the trip stands.
+    private func tripped(
+        _ measure: Measure, _ finding: SequentialTest.Finding?, _ fleet: FleetState, reason: (SequentialTest.Finding) -> String
+    ) -> GateResult? {
+        let limit = measure.slow ? 1 - settings.latencyQuantile : settings.maxErrorRatio
+        let slowText = "slower than \(Format.milliseconds(settings.maxLatency))"
+        if settings.compare == .stable, let ledger = fleet.evidence(of: .canary),
+            let worse = measure.test.againstStable(ledger, slow: measure.slow, counts: measure.counts), worse.trips, worse.hits / worse.total > limit
+        {
+            let stable = measure.counts(worse.start.comparison.stable).map { $0.total > 0 ? $0.hits / $0.total : .nan } ?? .nan
+            let what = measure.slow ? "requests \(slowText)" : "failures"
+            return GateResult(
+                measure.gate, .trip,
+                "canary \(what) \(Format.percent(worse.hits / worse.total)) vs stable \(Format.percent(stable)) \(worse.period): "
+                    + "worse than the stable, \(Self.evidenceText(worse))")
+        }
+        guard let finding, finding.trips else { return nil }
+        if settings.compare == .stable, let stable = measure.counts(finding.start.comparison.stable), stable.total > 0,
+            stable.hits / stable.total > limit
+        {
+            let canary = Format.percent(finding.hits / finding.total)
+            let both = measure.slow ? "slow: \(canary) of canary requests \(slowText)" : "failing \(canary)"
+            return GateResult(
+                measure.gate, .hold,
+                "stable and canary both \(both) (stable \(Format.percent(stable.hits / stable.total)) \(finding.period)): not the canary (holding)",
+                cause: "stable")
+        }
+        return GateResult(measure.gate, .trip, reason(finding))
+    }
+
+    /// Requests slower than the latency limit and all latency observations of an increase, for the
+    /// latency test.
+    private func slower(_ increase: TrafficTotals) -> (hits: Double, total: Double)? {
+        HistogramQuantile.countAbove(settings.maxLatency, increase.buckets).map { (hits: $0.above, total: $0.total) }
+    }
+
+    /// Failures and requests of an increase, for the error test.
+    private static func failures(_ increase: TrafficTotals) -> (hits: Double, total: Double)? {
+        (increase.failures, increase.requests)
+    }
+
+    /// `evidence 31000 ≥ 12500`: the e-value against the one at which the start trips.
+    private static func evidenceText(_ finding: SequentialTest.Finding) -> String {
+        "evidence \(Format.magnitude(finding.evidence)) ≥ \(Format.magnitude(finding.threshold))"
+    }
+
+    /// How far the closest start is from tripping, for a hold: ` (evidence 40, trips at 12500)`.
+    private static func progress(_ finding: SequentialTest.Finding?) -> String {
+        guard let finding else { return "" }
+        return " (evidence \(Format.magnitude(finding.evidence)), trips at \(Format.magnitude(finding.threshold)))"
     }
 
     /// How long a gate waiting for `gates.min_requests` will wait at the canary's traffic so far
@@ -316,7 +386,7 @@ public struct GateEvaluator: Sendable {
     /// `result` with the worst instance named, when the canary has more than one and the gate judged.
     private func naming(_ result: GateResult, _ worst: String?) -> GateResult {
         guard let worst, result.verdict != .insufficient else { return result }
-        return GateResult(result.gate, result.verdict, result.reason + "; worst " + worst)
+        return GateResult(result.gate, result.verdict, result.reason + "; worst " + worst, cause: result.cause)
     }
 
     /// The canary's instances whose metrics are fresh, with their traffic over the whole window
@@ -347,19 +417,5 @@ public struct GateEvaluator: Sendable {
         }
         guard let worst = quantiles.max(by: { ($0.1, $1.0.instance) < ($1.1, $0.0.instance) }) else { return nil }
         return "\(worst.0.instance): \(quantileName) \(Format.milliseconds(worst.1))"
-    }
-
-    /// The fast window (if on) then the slow one, each with its bound.
-    private func windows(_ fleet: FleetState, slow: WindowStats) -> [(WindowStats, ClopperPearsonBound)] {
-        var result: [(WindowStats, ClopperPearsonBound)] = []
-        if settings.fastWindow > 0, let fast = fleet.traffic(of: .canary, over: settings.fastWindow) {
-            result.append((fast, fastBound))
-        }
-        result.append((slow, slowBound))
-        return result
-    }
-
-    private func confidenceText(_ bound: ClopperPearsonBound) -> String {
-        Format.trimmed(bound.confidence * 100, digits: 4) + "%"
     }
 }

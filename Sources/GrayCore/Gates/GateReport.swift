@@ -32,12 +32,17 @@ public struct GateResult: Equatable, Sendable {
     public var verdict: GateVerdict
     /// A sentence with the numbers behind the verdict.
     public var reason: String
+    /// What sets this result apart from the gate's other results of the same verdict, when it must
+    /// be announced as a cause of its own (a hold because the stable fails too, not for want of
+    /// significance).
+    public var cause: String?
 
     /// Creates a result.
-    public init(_ gate: Gate, _ verdict: GateVerdict, _ reason: String) {
+    public init(_ gate: Gate, _ verdict: GateVerdict, _ reason: String, cause: String? = nil) {
         self.gate = gate
         self.verdict = verdict
         self.reason = reason
+        self.cause = cause
     }
 }
 
@@ -70,11 +75,15 @@ public struct GateReport: Equatable, Sendable {
     public var results: [GateResult]
     /// Measurements per version (missing when that version has no metrics yet).
     public var measurements: [Version: VersionMeasurement]
+    /// The error and latency gates' sequential evidence: the start that tripped, else the one
+    /// closest to tripping (missing before the canary has traffic).
+    public var sequential: [Gate: SequentialTest.Finding]
 
     /// Creates a report.
-    public init(results: [GateResult], measurements: [Version: VersionMeasurement] = [:]) {
+    public init(results: [GateResult], measurements: [Version: VersionMeasurement] = [:], sequential: [Gate: SequentialTest.Finding] = [:]) {
         self.results = results
         self.measurements = measurements
+        self.sequential = sequential
     }
 
     /// An empty report (nothing observed yet).

@@ -8,14 +8,19 @@ public struct GateSettings: Equatable, Sendable {
     public var latencyQuantile = 0.99
     /// Seconds of history the error and latency gates judge.
     public var window: Double = 30
-    /// A shorter window for sharp failures (0 turns it off).
+    /// Seconds between the sequential tests' regular restarts (``EvidenceLedger``), so that old
+    /// healthy traffic cannot mask a new fault (0 turns them off).
     public var fastWindow: Double = 10
-    /// Requests a window needs before the error or latency gate may judge it.
+    /// Requests since the step began (within `window`) before the error or latency gate may pass.
     public var minRequests: Double = 50
-    /// One-sided confidence of the exact bound that trips a gate over `window`.
+    /// One-sided confidence of the exact bound shown beside a version's failure ratio (display and
+    /// ranking only: tripping is the sequential test's).
     public var confidence = 0.9999
-    /// Confidence over `fastWindow` (lower: the fast window exists to catch sharp failures quickly).
-    public var fastConfidence = 0.999
+    /// The chance, over a whole release, that the error or latency gate rolls back a canary within
+    /// its limit: split evenly over the plan's steps and the two gates.
+    public var falseRollback = 0.001
+    /// What the error and latency gates judge the canary against (`gates.compare`).
+    public var compare = GateComparison.absolute
     /// Seconds the canary may be not SERVING before rollback.
     public var healthLimit: Double = 5
     /// How many canary instances may be unhealthy for longer than `healthLimit` before rollback.
@@ -53,4 +58,14 @@ public enum UnhealthyAllowance: Equatable, Sendable, CustomStringConvertible {
         case .percent(let percent): Format.trimmed(percent, digits: 2) + "%"
         }
     }
+}
+
+/// What the error and latency gates judge the canary against (`gates.compare`).
+public enum GateComparison: String, Equatable, Sendable, CaseIterable {
+    /// The limits alone: a canary above a limit trips, whatever the stable does.
+    case absolute
+    /// The limits and the stable version: a canary significantly worse than the stable (and above
+    /// the limit) trips; a canary above a limit while the stable is above it too only holds — a
+    /// shared dependency failing, not the canary.
+    case stable
 }

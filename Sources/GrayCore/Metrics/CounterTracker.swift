@@ -18,6 +18,8 @@ public struct CounterTracker: Sendable {
     /// first scrape gave NaN or ±Inf.
     private var bornInFirstScrape: [Bool] = []
     private var hasBaseline = false
+    /// How many times a series has gone down (a reset) since the tracker began.
+    public private(set) var resets = 0
 
     /// Creates an empty tracker.
     public init() {}
@@ -49,6 +51,7 @@ public struct CounterTracker: Sendable {
         guard raw.isFinite else { return readings[slot]?.adjusted ?? 0 }
         if var reading = readings[slot] {
             let increase = raw >= reading.raw ? raw - reading.raw : raw
+            if raw < reading.raw { resets += 1 }
             reading.adjusted += increase
             reading.raw = raw
             readings[slot] = reading

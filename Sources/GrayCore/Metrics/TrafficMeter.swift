@@ -38,6 +38,9 @@ public struct TrafficMeter: Sendable {
     /// The versions whose handled requests have grown since the meter's first scrape: the router
     /// is a version's source only once it has carried traffic of both.
     public private(set) var versionsWithTraffic: Set<Version> = []
+    /// How many of the traffic series' counters have reset since the meter's first scrape (a
+    /// restart of the process behind them).
+    public var resets: Int { tracker.resets }
     private var handledName: String { source == .router ? names.clientHandled : names.serverHandled }
     private var bucketName: String { (source == .router ? names.clientLatency : names.serverLatency) + "_bucket" }
 

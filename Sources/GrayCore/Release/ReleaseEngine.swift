@@ -40,10 +40,10 @@ public struct ReleaseEngine: Sendable {
         self.readOnly = readOnly
         self.requiresRouterReading = requiresRouterReading
         self.staleHold = gates.staleHold
-        self.evaluator = GateEvaluator(settings: gates)
+        self.evaluator = GateEvaluator(settings: gates, steps: plan.steps.count)
         let keep = max(gates.window, gates.fastWindow)
         self.state = ReleaseState(
-            autoAdvance: autoAdvance, fleet: FleetState(names: metrics, failureCodes: failureCodes, keep: keep))
+            autoAdvance: autoAdvance, fleet: FleetState(names: metrics, failureCodes: failureCodes, keep: keep, evidenceSpacing: gates.fastWindow, latencyLimit: gates.maxLatency))
     }
 
     /// Handles one event and returns the effects to carry out, in order.
@@ -142,11 +142,11 @@ public struct ReleaseEngine: Sendable {
             return []
         }
         let verdict = blocking.verdict == .trip ? "would roll back (watch only): " : ""
-        return hold(GateResult(blocking.gate, blocking.verdict, verdict + blocking.reason))
+        return hold(GateResult(blocking.gate, blocking.verdict, verdict + blocking.reason, cause: blocking.cause))
     }
 
     private mutating func hold(_ blocking: GateResult) -> [ReleaseEffect] {
-        hold(key: "\(blocking.gate.rawValue):\(blocking.verdict.rawValue)", reason: blocking.reason)
+        hold(key: "\(blocking.gate.rawValue):\(blocking.verdict.rawValue)" + (blocking.cause.map { ":" + $0 } ?? ""), reason: blocking.reason)
     }
 
     /// Holds for `reason`, announced once per `key` (a change of cause).
@@ -266,6 +266,7 @@ public struct ReleaseEngine: Sendable {
         state.pending = nil
         state.stepIndex = pending.stepIndex
         state.stepStartedAt = state.now
+        state.fleet.beginStep(at: state.now)
         state.journalFailure = nil
         defer { state.pendingStep = nil }
         return state.pendingStep.map { [.announce($0)] } ?? []
@@ -310,6 +311,7 @@ public struct ReleaseEngine: Sendable {
         state.weight = weight
         state.stepIndex = plan.steps.lastIndex { $0 <= weight } ?? -1
         state.stepStartedAt = state.now
+        state.fleet.beginStep(at: state.now)
         state.phase = weight > 0 ? .progressing : .waiting
     }
 

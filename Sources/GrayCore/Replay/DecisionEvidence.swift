@@ -1,8 +1,9 @@
 /// `grayctl replay --explain`: the evidence behind a decision, so a post-mortem can check the
 /// judge by hand — each version's counts over the last full gate window (requests, failures, the
-/// ratio, the exact lower bound at the window's confidence against the limit, the latency quantile
-/// against its limit) and every gate's verdict with its reason, which carries the statistic that
-/// decided (since the step began, or over the fast window) and the boundary it crossed. Pure.
+/// ratio, the exact lower bound at `gates.confidence` against the limit, the latency quantile
+/// against its limit), the error and latency gates' sequential tests (the counts since the start
+/// that tripped or came closest, the e-value and the one it trips at), and every gate's verdict
+/// with its reason. Pure.
 public enum DecisionEvidence {
     /// The lines explaining `decision` under `gates`.
     public static func lines(_ decision: Decision, gates: GateSettings) -> [String] {
@@ -13,6 +14,14 @@ public enum DecisionEvidence {
                 continue
             }
             lines.append("\(version.rawValue) over the last \(Format.seconds(gates.window)): " + counts(measured, gates: gates, judged: version == .canary))
+        }
+        for (gate, what) in [(Gate.errors, "failed"), (.latency, "slower than \(Format.milliseconds(gates.maxLatency))")] {
+            guard let finding = decision.report.sequential[gate] else { continue }
+            lines.append(
+                "\(gate.rawValue) test: \(Format.count(finding.hits)) of \(Format.count(finding.total)) requests \(what) \(finding.period); "
+                    + (finding.trips
+                        ? "evidence \(Format.magnitude(finding.evidence)) ≥ \(Format.magnitude(finding.threshold)): tripped"
+                        : "evidence \(Format.magnitude(finding.evidence)), trips at \(Format.magnitude(finding.threshold))"))
         }
         for result in decision.report.results {
             lines.append("\(result.gate.rawValue.rightPadded(to: 9)) \(result.verdict.rawValue.uppercased().rightPadded(to: 12)) \(result.reason)")
@@ -31,8 +40,18 @@ public enum DecisionEvidence {
                 "latency_seconds": measured.latency.isFinite ? .number(measured.latency) : .null, "span_seconds": .number(measured.span),
             ])
         }
+        var sequential: [String: JSONValue] = [:]
+        for (gate, finding) in decision.report.sequential {
+            sequential[gate.rawValue] = .object([
+                "hits": .number(finding.hits), "total": .number(finding.total), "since": .string(finding.period),
+                "start_index": .number(Double(finding.start.index)),
+                "e_value": finding.evidence.isFinite ? .number(finding.evidence) : .null, "log_e_value": .number(finding.logEvidence),
+                "threshold": .number(finding.threshold), "trips": .bool(finding.trips),
+            ])
+        }
         return .object([
             "measurements": .object(measurements),
+            "sequential": .object(sequential),
             "gates": .array(decision.report.results.map { result in
                 .object(["gate": .string(result.gate.rawValue), "verdict": .string(result.verdict.rawValue), "reason": .string(result.reason)])
             }),

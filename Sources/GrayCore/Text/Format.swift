@@ -54,4 +54,17 @@ public enum Format {
     public static func count(_ value: Double) -> String {
         fixed(value, value == value.rounded() ? 0 : 1)
     }
+
+    /// A positive magnitude that may be huge: whole below a million (`31000`), else `3.1e7`.
+    public static func magnitude(_ value: Double) -> String {
+        guard value.isFinite else { return "∞" }
+        if value < 1_000_000 { return fixed(value, value < 10 ? 1 : 0) }
+        var mantissa = value
+        var exponent = 0
+        while mantissa >= 9.95 {
+            mantissa /= 10
+            exponent += 1
+        }
+        return fixed(mantissa, 1) + "e\(exponent)"
+    }
 }

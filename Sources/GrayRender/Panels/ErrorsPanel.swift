@@ -1,13 +1,15 @@
 import GrayCore
 
 /// Failure ratios of stable and canary over the gate window: requests, ratio, and the exact lower
-/// confidence bound the error gate trips on.
+/// confidence bound at `gates.confidence` (what the window shows for sure; the error gate trips on
+/// its sequential test, whose evidence the gate's reason shows).
 struct ErrorsPanel: Widget {
     let context: PanelContext
 
     func draw(in rect: Rect, on screen: inout Screen) {
         let gates = context.model.gates
-        Panel(title: "error ratio · limit \(Format.percent(gates.maxErrorRatio)) at \(Format.trimmed(gates.confidence * 100, digits: 2))%", glyphs: context.glyphs).draw(in: rect, on: &screen)
+        let bound = rect.width >= 48 ? " · bound at \(Format.trimmed(gates.confidence * 100, digits: 2))%" : ""
+        Panel(title: "error ratio · limit \(Format.percent(gates.maxErrorRatio))\(bound)", glyphs: context.glyphs).draw(in: rect, on: &screen)
         let inner = rect.content
         screen.put("         " + "requests".leftPadded(to: 9) + "ratio".leftPadded(to: 9) + "bound".leftPadded(to: 9), in: inner, row: 0, style: Style(.muted))
         for (index, version) in Version.allCases.enumerated() {

@@ -1,41 +1,6 @@
 import Foundation
 import GrayCore
-
-/// A small deterministic random generator (SplitMix64) so simulations repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A Poisson-distributed count with mean `mean` (Knuth; a normal approximation above 60).
-    mutating func poisson(_ mean: Double) -> Int {
-        guard mean > 0 else { return 0 }
-        if mean > 60 {
-            let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-            let u2 = Double.random(in: 0..<1, using: &self)
-            let normal = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-            return max(0, Int((mean + normal * mean.squareRoot()).rounded()))
-        }
-        let limit = exp(-mean)
-        var product = Double.random(in: 0..<1, using: &self)
-        var count = 0
-        while product > limit {
-            product *= Double.random(in: 0..<1, using: &self)
-            count += 1
-        }
-        return count
-    }
-}
+import GraySimulation
 
 /// A simulated canary instance: cumulative server counters as go-grpc-prometheus would expose them.
 struct SimulatedCanary {

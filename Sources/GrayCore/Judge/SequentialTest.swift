@@ -1,0 +1,98 @@
+import Foundation
+
+/// One gate's anytime-valid trip rule over a version's ``EvidenceLedger``: the mixture SPRT on the
+/// counts since each start, each start with its share of the step's false-rollback budget.
+///
+/// A step's budget `α` is split over its starts: the step's start (index 0) may spend 0.8 α, the
+/// k-th start after it 0.2 α / (k (k + 1)) — shares that add up to α however long the step lasts.
+/// A start trips when its e-value reaches 1 / (its share), so by Ville's inequality and the union
+/// bound a canary within the limit trips during a step with probability at most `α`, however often
+/// it is judged. Pure.
+public struct SequentialTest: Sendable {
+    /// What a start's counts show.
+    public struct Finding: Equatable, Sendable {
+        /// The start the counts run from.
+        public var start: EvidenceLedger.Start
+        /// The counts since it: the failures (or slow requests) and all requests.
+        public var hits: Double
+        /// All requests (or latency observations) since the start.
+        public var total: Double
+        /// What the version served since the start.
+        public var increase: TrafficTotals
+        /// Seconds from the start to the newest totals.
+        public var span: Double
+        /// The natural log of the e-value.
+        public var logEvidence: Double
+        /// The natural log of the e-value at which this start trips.
+        public var logThreshold: Double
+
+        /// Whether the start's evidence has reached its threshold.
+        public var trips: Bool { logEvidence >= logThreshold }
+        /// The e-value.
+        public var evidence: Double { exp(logEvidence) }
+        /// The e-value at which it trips.
+        public var threshold: Double { exp(logThreshold) }
+
+        /// What the counts cover: `over the 12 s since the step began`, `over the last 20 s`.
+        public var period: String {
+            let seconds = Format.seconds(span)
+            switch start.cause {
+            case .firstObservation: return "over the \(seconds) since the first scrape"
+            case .step: return "over the \(seconds) since the step began"
+            case .spacing: return "over the last \(seconds)"
+            case .change(let what): return "over the \(seconds) since \(what)"
+            }
+        }
+    }
+
+    /// The mixture test against the gate's limit.
+    public let test: MixtureSPRT
+    /// The step's false-rollback budget for this gate.
+    public let alpha: Double
+
+    /// A test of "ratio > `limit`" with a step budget of `alpha`.
+    public init(limit: Double, alpha: Double) {
+        self.test = MixtureSPRT(limit: limit)
+        self.alpha = alpha
+    }
+
+    /// The share of the step's budget the start numbered `index` may spend.
+    public static func share(_ index: Int) -> Double {
+        index == 0 ? 0.8 : 0.2 / Double(index * (index + 1))
+    }
+
+    /// Each kept start's finding, `counts` reading (hits, total) from an increase; starts with no
+    /// requests since them are left out.
+    public func findings(_ ledger: EvidenceLedger, counts: (TrafficTotals) -> (hits: Double, total: Double)?) -> [Finding] {
+        guard let latest = ledger.latest else { return [] }
+        return ledger.starts.compactMap { start in
+            let increase = latest.totals.increase(since: start.baseline)
+            guard let (hits, total) = counts(increase), total > 0 else { return nil }
+            return Finding(
+                start: start, hits: hits, total: total, increase: increase, span: latest.at - start.at,
+                logEvidence: test.logEvidence(failures: hits, requests: total),
+                logThreshold: log(1 / (alpha * Self.share(start.index))))
+        }
+    }
+
+    /// Each kept start's comparison with the stable (``TwoSampleTest``): `slow` picks the
+    /// slow-requests test, else the failures test; `hits`/`total` and `increase` are the canary's
+    /// over the batches in which both versions served.
+    public func againstStable(_ ledger: EvidenceLedger, slow: Bool, counts: (TrafficTotals) -> (hits: Double, total: Double)?) -> Finding? {
+        guard let latest = ledger.latest else { return nil }
+        let findings = ledger.starts.compactMap { start -> Finding? in
+            let comparison = start.comparison
+            guard let (hits, total) = counts(comparison.canary), total > 0 else { return nil }
+            return Finding(
+                start: start, hits: hits, total: total, increase: comparison.canary, span: latest.at - start.at,
+                logEvidence: TwoSampleTest.logEvidence(slow ? comparison.slow : comparison.failures),
+                logThreshold: log(1 / (alpha * Self.share(start.index))))
+        }
+        return findings.max { $0.logEvidence - $0.logThreshold < $1.logEvidence - $1.logThreshold }
+    }
+
+    /// The finding that trips, else the one closest to tripping (nil without counts).
+    public func strongest(_ ledger: EvidenceLedger, counts: (TrafficTotals) -> (hits: Double, total: Double)?) -> Finding? {
+        findings(ledger, counts: counts).max { $0.logEvidence - $0.logThreshold < $1.logEvidence - $1.logThreshold }
+    }
+}
