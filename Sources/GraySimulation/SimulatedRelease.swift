@@ -26,6 +26,8 @@ public struct SimulatedRelease: Sendable {
         public var stableRate = 0.0
         /// The stable's failure ratio.
         public var stableFailureRatio = 0.008
+        /// The stable's share of requests slower than the latency limit.
+        public var stableSlowShare = 0.006
         /// Seconds between poll rounds.
         public var interval = 1.0
         /// Seconds simulated at most.
@@ -137,7 +139,7 @@ public struct SimulatedRelease: Sendable {
             ]
             if scenario.stableRate > 0 {
                 let ratio = onset != nil ? scenario.fault?.stableFailureRatio ?? scenario.stableFailureRatio : scenario.stableFailureRatio
-                stable.serve(rng.poisson(scenario.stableRate * scenario.interval), failureRatio: ratio, slowShare: scenario.slowShare, limit: gates.maxLatency, rng: &rng)
+                stable.serve(rng.poisson(scenario.stableRate * scenario.interval), failureRatio: ratio, slowShare: scenario.stableSlowShare, limit: gates.maxLatency, rng: &rng)
                 round.append(.metrics(.stable, stable.exposition))
             }
             var queue = engine.handle(.observed(round, at: t))

@@ -3,7 +3,7 @@ import ArgumentParser
 /// `grayctl`: drive a gray (canary) release of a gRPC service safely.
 struct GrayCtl: AsyncParsableCommand {
     /// grayctl's version (`grayctl --version`).
-    static let version = "0.7.0"
+    static let version = "0.8.0"
 
     static let configuration = CommandConfiguration(
         commandName: "grayctl",

@@ -92,7 +92,7 @@ enum HelpTopics {
         "gates.min_requests": "requests in the step (within the window) before errors or latency may pass (default 50)",
         "gates.confidence": "confidence of the exact bound shown beside the failure ratio (default 99.99%; display only)",
         "gates.false_rollback": "chance a release that the error or latency gate rolls back a canary within its limits (default 0.1%)",
-        "gates.compare": "absolute (the limits alone, default) or stable: the canary also trips when significantly worse than the stable, and only holds while the stable fails as badly",
+        "gates.compare": "absolute (the limits alone, default) or stable: a canary proven above a limit only holds while the stable is proven above it too over the same rounds, until the canary is proven worse than the stable",
         "gates.health_limit": "how long a canary instance may be unhealthy (default 5s)",
         "gates.max_unhealthy": "canary instances allowed unhealthy past the limit: a count or a percent (default 0)",
         "gates.stale_hold": "metrics older than this hold promotion (default 5s)",

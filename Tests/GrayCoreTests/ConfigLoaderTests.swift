@@ -59,6 +59,7 @@ struct ConfigLoaderTests {
         ("gates:\n  error_ratio: 1.5\n", "line 2: gates.error_ratio: expected a ratio strictly between 0 and 1 (0% and 100%), found \"1.5\""),
         ("gates:\n  error_ratio: 0\n", "line 2: gates.error_ratio: expected a ratio strictly between 0 and 1 (0% and 100%), found \"0\""),
         ("gates:\n  confidence: 0.3\n", "line 2: gates.confidence: expected a confidence in 0.5...0.999999, found \"0.3\""),
+        ("gates:\n  fast_confidence: 0.999\n", "line 2: gates.fast_confidence: expected nothing: it is gone since 0.8 — the error and latency gates trip on a sequential test; remove the key (gates.false_rollback sets the chance of a false rollback, gates.fast_window how often the test restarts), found \"fast_confidence\""),
         ("gates:\n  compare: relative\n", "line 2: gates.compare: expected absolute (the limits alone) or stable (the limits and the stable version), found \"relative\""),
         ("gates:\n  false_rollback: 20%\n", "line 2: gates.false_rollback: expected a chance a release of at most 10% (default 0.1%), found \"20%\""),
         ("gates:\n  min_requests: 0\n", "line 2: gates.min_requests: expected an integer ≥ 1, found \"0\""),

@@ -3,9 +3,9 @@ import GrayCore
 import GraySimulation
 import Testing
 
-/// Where the sequential tests start counting: at each step, every `fast_window` seconds, and afresh
-/// when the canary's behaviour changes — and why (old evidence must not mask a new fault).
-@Suite("evidence ledger: the sequential tests restart at steps, regularly and on behaviour changes")
+/// Where the sequential tests start counting: at each step, every `fast_window` seconds, and at
+/// each change of the canary's behaviour — and why (old evidence must not mask a new fault).
+@Suite("evidence ledger: the sequential tests start at steps, regularly and at behaviour changes")
 struct EvidenceLedgerTests {
     static func totals(_ requests: Double, _ failures: Double) -> TrafficTotals {
         TrafficTotals(requests: requests, failures: failures, buckets: [])
@@ -27,20 +27,24 @@ struct EvidenceLedgerTests {
         #expect(ledger.recent.map(\.index) == [1] && ledger.recent.map(\.at) == [56])
     }
 
-    @Test("a behaviour change drops what came before it, counting from the last totals before the change; a switch of source counts from the new source's")
+    @Test("a behaviour change adds a start counting from the last totals before it, the step's start counting on; a switch of source carries every start's counts over")
     func changes() {
         var ledger = EvidenceLedger(spacing: 10)
         ledger.record(Self.totals(100, 0), from: .canary, at: 1)
         ledger.record(Self.totals(200, 1), from: .canary, at: 12)
         ledger.record(Self.totals(210, 6), from: .canary, at: 13, change: "orders-canary-1's counters reset (a restart)")
-        #expect(ledger.origin == EvidenceLedger.Start(index: 2, at: 13, cause: .change("orders-canary-1's counters reset (a restart)"), baseline: Self.totals(200, 1)))
-        #expect(ledger.recent.isEmpty)
+        #expect(ledger.origin?.cause == .firstObservation)
+        #expect(ledger.recent.last == EvidenceLedger.Start(index: 2, at: 13, cause: .change("orders-canary-1's counters reset (a restart)"), baseline: Self.totals(200, 1)))
+        #expect(ledger.recent.map(\.index) == [1, 2])
         ledger.record(Self.totals(5_000, 10), from: .router, at: 14)
-        #expect(ledger.origin?.cause == .change("the traffic source switched to the router"))
-        #expect(ledger.origin?.baseline == Self.totals(5_000, 10) && ledger.origin?.index == 3)
+        ledger.record(Self.totals(5_100, 12), from: .router, at: 15)
+        let origin = ledger.origin!
+        #expect(origin.index == 0 && origin.carried == Self.totals(110, 6) && origin.baseline == Self.totals(5_000, 10))
+        #expect(ledger.counted(since: origin) == Self.totals(210, 8))
+        #expect(ledger.counted(since: ledger.recent.last!) == Self.totals(110, 7))
     }
 
-    @Test("a canary instance's counter reset and a change of the canary's instance set restart the canary's evidence; the stable's do not")
+    @Test("a canary instance's counter reset and a change of the canary's instance set start the canary's evidence afresh; the stable's do not")
     func fleetChanges() throws {
         var fleet = FleetState(names: MetricNames(), failureCodes: .defaults, keep: 30)
         let one = Subject.instance(.canary, "orders-canary-1")
@@ -51,14 +55,15 @@ struct EvidenceLedgerTests {
         fleet.apply(.metrics(one, Self.scrape(ok: 200, failed: 0)), at: 2)
         #expect(fleet.evidence(of: .canary)?.origin?.cause == .firstObservation)
         fleet.apply(.metrics(one, Self.scrape(ok: 5, failed: 3)), at: 3)
-        let restarted = try #require(fleet.evidence(of: .canary)?.origin)
+        let restarted = try #require(fleet.evidence(of: .canary)?.recent.last)
         #expect(restarted.cause == .change("orders-canary-1's counters reset (a restart)") && restarted.at == 3)
         fleet.apply(.instances(.canary, ["orders-canary-1", "orders-canary-3"]), at: 4)
         fleet.apply(.metrics(one, Self.scrape(ok: 10, failed: 3)), at: 5)
-        #expect(fleet.evidence(of: .canary)?.origin?.cause == .change("the canary's instances changed (1 joined, 1 left)"))
+        #expect(fleet.evidence(of: .canary)?.recent.last?.cause == .change("the canary's instances changed (1 joined, 1 left)"))
         fleet.apply(.metrics(.instance(.stable, "orders-stable-1"), Self.scrape(ok: 10, failed: 0)), at: 5)
         fleet.apply(.metrics(.instance(.stable, "orders-stable-1"), Self.scrape(ok: 1, failed: 0)), at: 6)
-        #expect(fleet.evidence(of: .canary)?.origin?.at == 5)
+        #expect(fleet.evidence(of: .canary)?.recent.last?.at == 5)
+        #expect(fleet.evidence(of: .canary)?.origin?.cause == .firstObservation)
     }
 
     static func scrape(ok: Double, failed: Double) -> Exposition {

@@ -14,12 +14,14 @@ struct StableComparisonTests {
         return gates
     }
 
-    /// A canary at 20 req/s beside a stable at 200 req/s; from 20 s into the first step the canary
-    /// fails 12%, and the stable too when `shared`.
-    static func outage(shared: Bool, compare: GateComparison, seed: UInt64) -> SimulatedRelease.Result {
+    /// A canary at 20 req/s beside a stable at `stableRate`; from 20 s into the first step the
+    /// canary fails `ratio`, and the stable too when `shared`.
+    static func outage(
+        shared: Bool, compare: GateComparison, seed: UInt64, ratio: Double = 0.12, stableRate: Double = 200
+    ) -> SimulatedRelease.Result {
         var scenario = SimulatedRelease.Scenario(
-            rate: 20, fault: SimulatedRelease.Fault(failureRatio: 0.12, stableFailureRatio: shared ? 0.12 : nil, onset: .after(20)))
-        scenario.stableRate = 200
+            rate: 20, fault: SimulatedRelease.Fault(failureRatio: ratio, stableFailureRatio: shared ? ratio : nil, onset: .after(20)))
+        scenario.stableRate = stableRate
         scenario.horizon = 180
         return SimulatedRelease.run(scenario, gates: gates(compare), seed: seed)
     }
@@ -49,6 +51,54 @@ struct StableComparisonTests {
                 #expect(delay <= 15, "seed \(seed), \(compare): \(delay) s")
             }
         }
+    }
+
+    @Test("a sharp shared outage (both at 60%) holds too, although the simulator reads the canary before the stable in each round")
+    func sharpSharedOutage() {
+        for seed in UInt64(0)..<20 {
+            let result = Self.outage(shared: true, compare: .stable, seed: seed, ratio: 0.6)
+            #expect(result.outcome == .running, "seed \(seed): \(result.outcome)")
+        }
+    }
+
+    @Test("a stable too quiet to prove anything (0.5 req/s) covers nothing: the canary failing 12% with it is rolled back")
+    func quietStable() throws {
+        for seed in UInt64(0)..<20 {
+            let result = Self.outage(shared: true, compare: .stable, seed: seed, stableRate: 0.5)
+            let delay = try #require(result.detectionDelay, "seed \(seed): \(result.outcome)")
+            #expect(delay <= 30, "seed \(seed): \(delay) s")
+        }
+    }
+
+    @Test("a healthy canary (0.8%) beside a healthier stable (0.1%) is not rolled back under compare: stable (it is within the limit)")
+    func healthyBesideHealthier() {
+        for seed in UInt64(0)..<25 {
+            var scenario = SimulatedRelease.Scenario(rate: 20)
+            scenario.stableRate = 200
+            scenario.stableFailureRatio = 0.001
+            scenario.stableSlowShare = 0.0005
+            let result = SimulatedRelease.run(scenario, gates: Self.gates(.stable), seed: seed)
+            #expect(!result.falseRollback, "seed \(seed): \(result.outcome)")
+        }
+    }
+
+    @Test("the comparison pairs whole rounds, whatever order a round's scrapes come in, and counts the canary when the stable is not read")
+    func rounds() throws {
+        var ledger = EvidenceLedger(spacing: 0)
+        func totals(_ requests: Double, _ failures: Double) -> TrafficTotals { TrafficTotals(requests: requests, failures: failures, buckets: []) }
+        ledger.record(totals(0, 0), from: .canary, at: 1)
+        ledger.noteStable(totals(0, 0), from: .stable, at: 1)
+        ledger.noteStable(totals(100, 1), from: .stable, at: 2)
+        ledger.record(totals(10, 5), from: .canary, at: 2)
+        ledger.record(totals(20, 10), from: .canary, at: 3)
+        ledger.noteStable(totals(200, 2), from: .stable, at: 3)
+        ledger.record(totals(30, 10), from: .canary, at: 4)
+        ledger.record(totals(40, 10), from: .canary, at: 5)
+        let comparison = try #require(ledger.origin?.comparison)
+        // Rounds 2, 3 and 4 are closed (round 5 is still being read); the stable was not read in round 4.
+        #expect(comparison.canary == totals(30, 10))
+        #expect(comparison.stable == totals(200, 2))
+        #expect(TwoSampleTest.logEvidence(comparison.failures) > 0)
     }
 
     @Test("one batch's likelihood ratio has expectation ≤ 1 when the canary fails no more than the stable (exact, over the hypergeometric split of the failures)")

@@ -92,7 +92,7 @@ struct CommandLineTests {
         let rollback = try #require(lines.firstIndex { $0.contains("ROLLBACK") && $0.hasPrefix("    0:48") })
         #expect(lines[rollback + 1] == "          canary over the last 30 s: 577 requests, 14 failures (2.4%); exact lower bound 0.72% at 99.99% ≤ limit 1%; P99 87 ms ≤ limit 500 ms")
         #expect(lines[rollback + 2] == "          stable over the last 30 s: 5286 requests, 4 failures (0.08%); P99 89 ms")
-        #expect(lines[rollback + 3] == "          errors test: 13 of 238 requests failed over the 13 s since the step began; evidence 25654 ≥ 12500: tripped")
+        #expect(lines[rollback + 3] == "          errors test: 13 of 238 requests failed over the 13 s since the step began; evidence 25654 ≥ 12500: over its threshold")
         #expect(lines[rollback + 4] == "          latency test: 0 of 238 requests slower than 500 ms over the 13 s since the step began; evidence 0.0, trips at 12500")
         #expect(lines[rollback + 8] == "          errors    TRIP         canary failures 5.5% > 1% over the 13 s since the step began: 13 of 238 requests, evidence 25654 ≥ 12500")
         let json = try Self.grayctl("replay", "fixtures/recordings/error-spike.jsonl", "--explain", "--json")
@@ -194,6 +194,6 @@ struct CommandLineTests {
     func version() throws {
         let run = try Self.grayctl("--version")
         #expect(run.status == 0)
-        #expect(run.stdout == "0.7.0\n")
+        #expect(run.stdout == "0.8.0\n")
     }
 }

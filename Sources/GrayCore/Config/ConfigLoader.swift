@@ -376,6 +376,15 @@ public enum ConfigLoader {
     }
 
     private static func gates(_ node: Node, into config: inout GrayConfig) throws(ConfigError) {
+        // Keys of earlier versions are named with what replaced them, not refused as unknown.
+        if case .mapping(let mapping) = node,
+            let retired = mapping.first(where: { if case .scalar(let key) = $0.key { key.string == "fast_confidence" } else { false } })
+        {
+            throw retired.key.invalid(
+                "gates.fast_confidence",
+                expected: "nothing: it is gone since 0.8 — the error and latency gates trip on a sequential test; remove the key "
+                    + "(gates.false_rollback sets the chance of a false rollback, gates.fast_window how often the test restarts)")
+        }
         let section = try Section(node, path: "gates", known: gateKeys)
         var gates = GateSettings()
         if let node = section["error_ratio"] {

@@ -176,9 +176,9 @@ public struct FleetState: Sendable {
         for version in subject.version.map({ [$0] }) ?? Version.allCases where trafficSource(of: version) == (subject.version?.target ?? .router) {
             let source = trafficSource(of: version)
             guard let totals = source == .router ? view.totals[version] : versionTotals[version] else { continue }
-            ledgers[version, default: EvidenceLedger(spacing: evidenceSpacing, latencyLimit: latencyLimit)].record(
-                totals, from: source, at: time, change: pendingChanges.removeValue(forKey: version),
-                stable: version == .canary ? ledgers[.stable]?.latest?.totals : nil)
+            let empty = EvidenceLedger(spacing: evidenceSpacing, latencyLimit: latencyLimit)
+            ledgers[version, default: empty].record(totals, from: source, at: time, change: pendingChanges.removeValue(forKey: version))
+            if version == .stable { ledgers[.canary, default: empty].noteStable(totals, from: source, at: time) }
         }
     }
 

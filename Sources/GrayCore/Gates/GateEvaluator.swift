@@ -309,45 +309,44 @@ public struct GateEvaluator: Sendable {
         let counts: (TrafficTotals) -> (hits: Double, total: Double)?
     }
 
-    /// A traffic gate's trip, if any. Against the limit alone (`compare: absolute`) the sequential
-    /// test's `finding` trips, said by `reason`. Under `compare: stable` the canary also trips when
-    /// it is significantly worse than the stable over the same batches and above the limit there;
-    /// and a canary proven above the limit only holds while the stable, over the same batches, is
-    /// above it too (a shared dependency failing both: not the canary) — with no stable traffic in
-    /// those batches the trip stands.
+    /// A traffic gate's trip or hold, if any. Against the limit alone (`compare: absolute`) the
+    /// sequential test's `finding` trips, said by `reason`. Under `compare: stable` each start is
+    /// judged over the rounds in which both versions were read: the canary proven above the limit
+    /// trips unless the stable is proven above it too over the same rounds — then it holds (a
+    /// shared dependency failing, not the canary), until the canary is proven worse than the stable.
+    /// A stable not read, or carrying no traffic, proves nothing: the trip stands.
     private func tripped(
         _ measure: Measure, _ finding: SequentialTest.Finding?, _ fleet: FleetState, reason: (SequentialTest.Finding) -> String
     ) -> GateResult? {
-        let limit = measure.slow ? 1 - settings.latencyQuantile : settings.maxErrorRatio
+        guard settings.compare == .stable else {
+            guard let finding, finding.trips else { return nil }
+            return GateResult(measure.gate, .trip, reason(finding))
+        }
+        let compared = fleet.evidence(of: .canary).map { measure.test.compared($0, slow: measure.slow, counts: measure.counts) } ?? []
+        let margin = { (one: SequentialTest.Compared) in one.canary.logEvidence - one.canary.logThreshold }
         let slowText = "slower than \(Format.milliseconds(settings.maxLatency))"
-        if settings.compare == .stable, let ledger = fleet.evidence(of: .canary),
-            let worse = measure.test.againstStable(ledger, slow: measure.slow, counts: measure.counts), worse.trips, worse.hits / worse.total > limit
-        {
-            let stable = measure.counts(worse.start.comparison.stable).map { $0.total > 0 ? $0.hits / $0.total : .nan } ?? .nan
+        if let trip = compared.filter(\.trips).max(by: { margin($0) < margin($1) }) {
+            guard trip.worse else { return GateResult(measure.gate, .trip, reason(trip.canary)) }
             let what = measure.slow ? "requests \(slowText)" : "failures"
+            let stable = trip.stableTotal > 0 ? trip.stableHits / trip.stableTotal : .nan
             return GateResult(
                 measure.gate, .trip,
-                "canary \(what) \(Format.percent(worse.hits / worse.total)) vs stable \(Format.percent(stable)) \(worse.period): "
-                    + "worse than the stable, \(Self.evidenceText(worse))")
+                "canary \(what) \(Format.percent(trip.canary.hits / trip.canary.total)) vs stable \(Format.percent(stable)) \(trip.canary.period): "
+                    + "worse than the stable, evidence \(Format.magnitude(trip.worseEvidence)) ≥ \(Format.magnitude(trip.canary.threshold))")
         }
-        guard let finding, finding.trips else { return nil }
-        if settings.compare == .stable, let stable = measure.counts(finding.start.comparison.stable), stable.total > 0,
-            stable.hits / stable.total > limit
-        {
-            let canary = Format.percent(finding.hits / finding.total)
-            let both = measure.slow ? "slow: \(canary) of canary requests \(slowText)" : "failing \(canary)"
-            return GateResult(
-                measure.gate, .hold,
-                "stable and canary both \(both) (stable \(Format.percent(stable.hits / stable.total)) \(finding.period)): not the canary (holding)",
-                cause: "stable")
-        }
-        return GateResult(measure.gate, .trip, reason(finding))
+        guard let hold = compared.filter(\.holds).max(by: { margin($0) < margin($1) }) else { return nil }
+        let canary = Format.percent(hold.canary.hits / hold.canary.total)
+        let both = measure.slow ? "slow: \(canary) of canary requests \(slowText)" : "failing \(canary)"
+        return GateResult(
+            measure.gate, .hold,
+            "stable and canary both \(both) (stable \(Format.percent(hold.stableHits / hold.stableTotal)) \(hold.canary.period)): not the canary (holding)",
+            cause: "stable")
     }
 
-    /// Requests slower than the latency limit and all latency observations of an increase, for the
-    /// latency test.
+    /// Requests surely slower than the latency limit (above the first bucket bound at or above it)
+    /// and all latency observations of an increase, for the latency test.
     private func slower(_ increase: TrafficTotals) -> (hits: Double, total: Double)? {
-        HistogramQuantile.countAbove(settings.maxLatency, increase.buckets).map { (hits: $0.above, total: $0.total) }
+        HistogramQuantile.countAbove(bound: settings.maxLatency, increase.buckets).map { (hits: $0.above, total: $0.total) }
     }
 
     /// Failures and requests of an increase, for the error test.

@@ -64,8 +64,8 @@ public enum UnhealthyAllowance: Equatable, Sendable, CustomStringConvertible {
 public enum GateComparison: String, Equatable, Sendable, CaseIterable {
     /// The limits alone: a canary above a limit trips, whatever the stable does.
     case absolute
-    /// The limits and the stable version: a canary significantly worse than the stable (and above
-    /// the limit) trips; a canary above a limit while the stable is above it too only holds — a
-    /// shared dependency failing, not the canary.
+    /// The limits and the stable version: a canary proven above a limit only holds while the
+    /// stable is proven above it too over the same poll rounds (a shared dependency failing, not
+    /// the canary), until the canary is proven worse than the stable.
     case stable
 }

@@ -66,33 +66,64 @@ public struct SequentialTest: Sendable {
     public func findings(_ ledger: EvidenceLedger, counts: (TrafficTotals) -> (hits: Double, total: Double)?) -> [Finding] {
         guard let latest = ledger.latest else { return [] }
         return ledger.starts.compactMap { start in
-            let increase = latest.totals.increase(since: start.baseline)
-            guard let (hits, total) = counts(increase), total > 0 else { return nil }
-            return Finding(
-                start: start, hits: hits, total: total, increase: increase, span: latest.at - start.at,
-                logEvidence: test.logEvidence(failures: hits, requests: total),
-                logThreshold: log(1 / (alpha * Self.share(start.index))))
+            finding(start, served: ledger.counted(since: start), until: latest.at, counts: counts)
         }
-    }
-
-    /// Each kept start's comparison with the stable (``TwoSampleTest``): `slow` picks the
-    /// slow-requests test, else the failures test; `hits`/`total` and `increase` are the canary's
-    /// over the batches in which both versions served.
-    public func againstStable(_ ledger: EvidenceLedger, slow: Bool, counts: (TrafficTotals) -> (hits: Double, total: Double)?) -> Finding? {
-        guard let latest = ledger.latest else { return nil }
-        let findings = ledger.starts.compactMap { start -> Finding? in
-            let comparison = start.comparison
-            guard let (hits, total) = counts(comparison.canary), total > 0 else { return nil }
-            return Finding(
-                start: start, hits: hits, total: total, increase: comparison.canary, span: latest.at - start.at,
-                logEvidence: TwoSampleTest.logEvidence(slow ? comparison.slow : comparison.failures),
-                logThreshold: log(1 / (alpha * Self.share(start.index))))
-        }
-        return findings.max { $0.logEvidence - $0.logThreshold < $1.logEvidence - $1.logThreshold }
     }
 
     /// The finding that trips, else the one closest to tripping (nil without counts).
     public func strongest(_ ledger: EvidenceLedger, counts: (TrafficTotals) -> (hits: Double, total: Double)?) -> Finding? {
         findings(ledger, counts: counts).max { $0.logEvidence - $0.logThreshold < $1.logEvidence - $1.logThreshold }
+    }
+
+    /// One start's comparison with the stable over the rounds both were read in
+    /// (`gates.compare: stable`): the canary's own test, the stable's own test against the same
+    /// limit, and the two-sample test that the canary is worse — all at the start's threshold.
+    public struct Compared: Equatable, Sendable {
+        /// The canary's test over the compared rounds.
+        public var canary: Finding
+        /// The stable's failures (or slow requests) and requests over the same rounds.
+        public var stableHits: Double
+        /// All the stable's requests (or latency observations) over the same rounds.
+        public var stableTotal: Double
+        /// The stable's own test against the limit: the natural log of its e-value.
+        public var stableLogEvidence: Double
+        /// The two-sample test (the canary worse than the stable): the natural log of its e-value.
+        public var worseLogEvidence: Double
+
+        /// The two-sample e-value.
+        public var worseEvidence: Double { exp(worseLogEvidence) }
+        /// The stable is proven above the limit too.
+        public var stableFailing: Bool { stableLogEvidence >= canary.logThreshold }
+        /// The canary is proven worse than the stable.
+        public var worse: Bool { worseLogEvidence >= canary.logThreshold }
+        /// Roll back: the canary is proven above the limit, and the stable is not, or the canary is
+        /// worse than it.
+        public var trips: Bool { canary.trips && (!stableFailing || worse) }
+        /// Hold: both are proven above the limit and the canary is not worse (a shared dependency).
+        public var holds: Bool { canary.trips && stableFailing && !worse }
+    }
+
+    /// Each kept start's comparison with the stable; `slow` picks the slow-requests two-sample test.
+    public func compared(_ ledger: EvidenceLedger, slow: Bool, counts: (TrafficTotals) -> (hits: Double, total: Double)?) -> [Compared] {
+        guard let latest = ledger.latest else { return [] }
+        return ledger.starts.compactMap { start in
+            let comparison = start.comparison
+            guard let canary = finding(start, served: comparison.canary, until: latest.at, counts: counts) else { return nil }
+            let (hits, total) = counts(comparison.stable) ?? (0, 0)
+            return Compared(
+                canary: canary, stableHits: hits, stableTotal: total,
+                stableLogEvidence: test.logEvidence(failures: hits, requests: total),
+                worseLogEvidence: TwoSampleTest.logEvidence(slow ? comparison.slow : comparison.failures))
+        }
+    }
+
+    private func finding(
+        _ start: EvidenceLedger.Start, served: TrafficTotals, until time: Double, counts: (TrafficTotals) -> (hits: Double, total: Double)?
+    ) -> Finding? {
+        guard let (hits, total) = counts(served), total > 0 else { return nil }
+        return Finding(
+            start: start, hits: hits, total: total, increase: served, span: time - start.at,
+            logEvidence: test.logEvidence(failures: hits, requests: total),
+            logThreshold: log(1 / (alpha * Self.share(start.index))))
     }
 }

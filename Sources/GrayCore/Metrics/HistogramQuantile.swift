@@ -61,6 +61,17 @@ public enum HistogramQuantile {
         return (0, last.count)
     }
 
+    /// How many observations are surely above `limit` — above the smallest bucket bound at or above
+    /// it, so interpolation never counts a request that may have been faster —, and the total count.
+    /// With no finite bound at or above `limit`, none is sure: 0. For the sequential latency test,
+    /// whose guarantee needs counts that are never too high. Nil without a `+Inf` bucket.
+    public static func countAbove(bound limit: Double, _ buckets: [HistogramBucket]) -> (above: Double, total: Double)? {
+        let prepared = prepare(buckets)
+        guard let last = prepared.last, last.upperBound == .infinity else { return nil }
+        guard let bound = prepared.first(where: { $0.upperBound >= limit && $0.upperBound.isFinite }) else { return (0, last.count) }
+        return (max(0, last.count - bound.count), last.count)
+    }
+
     /// Sorts by bound, merges equal bounds and forces cumulative counts to be monotonic.
     static func prepare(_ buckets: [HistogramBucket]) -> [HistogramBucket] {
         let sorted = buckets.filter { !$0.upperBound.isNaN }.sorted { $0.upperBound < $1.upperBound }

@@ -20,7 +20,7 @@ public enum DecisionEvidence {
             lines.append(
                 "\(gate.rawValue) test: \(Format.count(finding.hits)) of \(Format.count(finding.total)) requests \(what) \(finding.period); "
                     + (finding.trips
-                        ? "evidence \(Format.magnitude(finding.evidence)) ≥ \(Format.magnitude(finding.threshold)): tripped"
+                        ? "evidence \(Format.magnitude(finding.evidence)) ≥ \(Format.magnitude(finding.threshold)): over its threshold"
                         : "evidence \(Format.magnitude(finding.evidence)), trips at \(Format.magnitude(finding.threshold))"))
         }
         for result in decision.report.results {
