@@ -20,7 +20,7 @@ struct EvidenceLedgerTests {
         #expect(ledger.recent.allSatisfy { $0.cause == .spacing })
         #expect(ledger.recent.last?.baseline == Self.totals(400, 0))
         ledger.beginStep(at: 45.5)
-        #expect(ledger.origin == EvidenceLedger.Start(index: 0, at: 45.5, cause: .step, baseline: Self.totals(450, 0)))
+        #expect(ledger.origin == EvidenceLedger.Start(index: 0, at: 45.5, cause: .step, baseline: Self.totals(450, 0), baselineAt: 45))
         #expect(ledger.recent.isEmpty)
         ledger.record(Self.totals(460, 0), from: .canary, at: 50)
         ledger.record(Self.totals(560, 0), from: .canary, at: 56)
@@ -34,7 +34,8 @@ struct EvidenceLedgerTests {
         ledger.record(Self.totals(200, 1), from: .canary, at: 12)
         ledger.record(Self.totals(210, 6), from: .canary, at: 13, change: "orders-canary-1's counters reset (a restart)")
         #expect(ledger.origin?.cause == .firstObservation)
-        #expect(ledger.recent.last == EvidenceLedger.Start(index: 2, at: 13, cause: .change("orders-canary-1's counters reset (a restart)"), baseline: Self.totals(200, 1)))
+        #expect(ledger.recent.last == EvidenceLedger.Start(
+            index: 2, at: 13, cause: .change("orders-canary-1's counters reset (a restart)"), baseline: Self.totals(200, 1), baselineAt: 12))
         #expect(ledger.recent.map(\.index) == [1, 2])
         ledger.record(Self.totals(5_000, 10), from: .router, at: 14)
         ledger.record(Self.totals(5_100, 12), from: .router, at: 15)

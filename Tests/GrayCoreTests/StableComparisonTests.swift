@@ -61,6 +61,19 @@ struct StableComparisonTests {
         }
     }
 
+    /// At equal traffic the first seconds of an outage are a race: the canary can show its failures
+    /// before the stable shows its own (measured: 2 of 20 rolled back at onset). Later the stable's
+    /// evidence over any kept start covers it.
+    @Test("a shared outage with the stable serving no more than the canary (the 50% step): at least 17 of 20 hold; a rollback comes only at the onset")
+    func sharedOutageEqualTraffic() {
+        var held = 0
+        for seed in UInt64(0)..<20 {
+            let result = Self.outage(shared: true, compare: .stable, seed: seed, stableRate: 20)
+            if result.outcome == .running { held += 1 } else { #expect((result.detectionDelay ?? .infinity) <= 5, "seed \(seed): \(result.outcome)") }
+        }
+        #expect(held >= 17, "\(held) of 20 held")
+    }
+
     @Test("a stable too quiet to prove anything (0.5 req/s) covers nothing: the canary failing 12% with it is rolled back")
     func quietStable() throws {
         for seed in UInt64(0)..<20 {
@@ -99,6 +112,18 @@ struct StableComparisonTests {
         #expect(comparison.canary == totals(30, 10))
         #expect(comparison.stable == totals(200, 2))
         #expect(TwoSampleTest.logEvidence(comparison.failures) > 0)
+        // Round 5 without a stable read, round 6 with one: the stable's last totals were forgotten,
+        // so round 6 pairs nothing of it rather than two rounds' worth with one of the canary's.
+        ledger.noteStable(totals(400, 4), from: .stable, at: 6)
+        ledger.record(totals(50, 10), from: .canary, at: 6)
+        // Round 7 without a canary read: closes nothing; round 8 then spans rounds 7 and 8 for both.
+        ledger.noteStable(totals(500, 5), from: .stable, at: 7)
+        ledger.noteStable(totals(600, 6), from: .stable, at: 8)
+        ledger.record(totals(70, 10), from: .canary, at: 8)
+        ledger.record(totals(80, 10), from: .canary, at: 9)
+        let later = try #require(ledger.origin?.comparison)
+        #expect(later.canary == totals(70, 10))
+        #expect(later.stable == totals(400, 4))
     }
 
     @Test("one batch's likelihood ratio has expectation ≤ 1 when the canary fails no more than the stable (exact, over the hypergeometric split of the failures)")

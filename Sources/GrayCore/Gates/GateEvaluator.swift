@@ -10,9 +10,9 @@ public struct GateEvaluator: Sendable {
     public init(settings: GateSettings, steps: Int = 5) {
         self.settings = settings
         self.slowBound = ClopperPearsonBound(confidence: settings.confidence)
-        // Under `compare: stable` each gate has two tests (against its limit, against the stable):
-        // they share the gate's budget.
-        let alpha = settings.falseRollback / Double(2 * max(steps, 1)) / (settings.compare == .stable ? 2 : 1)
+        // Under `compare: stable` every trip still needs the canary's own test at its threshold, so
+        // the comparison spends no budget of its own.
+        let alpha = settings.falseRollback / Double(2 * max(steps, 1))
         self.errorTest = SequentialTest(limit: settings.maxErrorRatio, alpha: alpha)
         self.latencyTest = SequentialTest(limit: 1 - settings.latencyQuantile, alpha: alpha)
     }
@@ -285,20 +285,33 @@ public struct GateEvaluator: Sendable {
             return tripped
         }
         let total = HistogramQuantile.countAbove(settings.maxLatency, slow.increase.buckets)?.total ?? 0
+        let bounds = bucketNote(slow.increase.buckets)
         if total < settings.minRequests {
             return GateResult(
                 .latency, .insufficient,
                 "canary latency observations \(Format.count(total)) < \(Format.count(settings.minRequests)) over \(Format.seconds(slow.span)): no latency verdict yet"
-                    + waitEstimate(total, over: slow.span, of: "observations"))
+                    + waitEstimate(total, over: slow.span, of: "observations") + bounds)
         }
         let value = slow.latencyQuantile(settings.latencyQuantile)
         if value > settings.maxLatency {
             return GateResult(
                 .latency, .hold,
-                "canary \(quantileName) \(Format.milliseconds(value)) > \(limit) over \(Format.seconds(slow.span)), not significant yet\(Self.progress(finding))")
+                "canary \(quantileName) \(Format.milliseconds(value)) > \(limit) over \(Format.seconds(slow.span)), not significant yet\(Self.progress(finding))" + bounds)
         }
         return GateResult(
-            .latency, .pass, "canary \(quantileName) \(Format.milliseconds(value)) ≤ \(limit) over \(Format.seconds(slow.span))")
+            .latency, .pass, "canary \(quantileName) \(Format.milliseconds(value)) ≤ \(limit) over \(Format.seconds(slow.span))" + bounds)
+    }
+
+    /// What the latency test can see when `gates.latency` is no bucket bound of the canary's
+    /// histogram: it counts only requests above the next bound up, or — with none — it cannot trip.
+    private func bucketNote(_ buckets: [HistogramBucket]) -> String {
+        let finite = buckets.map(\.upperBound).filter(\.isFinite)
+        guard !finite.isEmpty, !finite.contains(settings.maxLatency) else { return "" }
+        let limit = Format.milliseconds(settings.maxLatency)
+        guard let next = finite.filter({ $0 > settings.maxLatency }).min() else {
+            return "; no latency bucket bound at or above \(limit): the latency gate cannot trip (add one at the limit)"
+        }
+        return "; no latency bucket bound at \(limit): the latency gate counts requests slower than \(Format.milliseconds(next)) (add one at the limit)"
     }
 
     /// One traffic gate's measure: its test, and how its hits are counted from an increase.
@@ -311,10 +324,10 @@ public struct GateEvaluator: Sendable {
 
     /// A traffic gate's trip or hold, if any. Against the limit alone (`compare: absolute`) the
     /// sequential test's `finding` trips, said by `reason`. Under `compare: stable` each start is
-    /// judged over the rounds in which both versions were read: the canary proven above the limit
-    /// trips unless the stable is proven above it too over the same rounds — then it holds (a
+    /// judged over the same poll rounds for both versions: the canary proven above the limit trips
+    /// unless the stable is shown above it too (``SequentialTest/Compared``) — then it holds (a
     /// shared dependency failing, not the canary), until the canary is proven worse than the stable.
-    /// A stable not read, or carrying no traffic, proves nothing: the trip stands.
+    /// A stable not read, or with too little traffic, shows nothing: the trip stands.
     private func tripped(
         _ measure: Measure, _ finding: SequentialTest.Finding?, _ fleet: FleetState, reason: (SequentialTest.Finding) -> String
     ) -> GateResult? {

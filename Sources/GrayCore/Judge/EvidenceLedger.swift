@@ -35,17 +35,21 @@ public struct EvidenceLedger: Sendable {
         public var cause: Cause
         /// The version's cumulative totals, in the current source, from which it counts.
         public var baseline: TrafficTotals
+        /// The time of the record `baseline` was read at: the comparison with the stable counts
+        /// the rounds after it.
+        public var baselineAt: Double
         /// What it counted from earlier sources, before a switch of traffic source.
         public var carried = TrafficTotals()
         /// Against the stable version since `at`, round by round (the canary's ledger).
         public var comparison = Comparison()
 
-        /// Creates a start.
-        public init(index: Int, at: Double, cause: Cause, baseline: TrafficTotals) {
+        /// Creates a start counting from `baseline`, read at `baselineAt` (default: `at`).
+        public init(index: Int, at: Double, cause: Cause, baseline: TrafficTotals, baselineAt: Double? = nil) {
             self.index = index
             self.at = at
             self.cause = cause
             self.baseline = baseline
+            self.baselineAt = baselineAt ?? at
         }
     }
 
@@ -135,14 +139,16 @@ public struct EvidenceLedger: Sendable {
             return
         }
         if self.source != source {
-            // Every start carries what it counted in the old source and counts on from the new one's totals.
+            // Every start carries what it counted in the old source and counts on from the new one's
+            // totals (what the old source served after its last read is not seen by either).
             self.origin = rebased(origin, from: previous.totals, to: totals)
             recent = recent.map { rebased($0, from: previous.totals, to: totals) }
             closed?.canary = nil
+            if let change { add(Start(index: nextIndex, at: time, cause: .change(change), baseline: totals)) }
             return
         }
         if let change {
-            add(Start(index: nextIndex, at: time, cause: .change(change), baseline: previous.totals))
+            add(Start(index: nextIndex, at: time, cause: .change(change), baseline: previous.totals, baselineAt: previous.at))
             return
         }
         let last = recent.last ?? origin
@@ -165,7 +171,7 @@ public struct EvidenceLedger: Sendable {
     public mutating func beginStep(at time: Double) {
         nextIndex = 0
         guard let latest else { return }
-        begin(Start(index: 0, at: time, cause: .step, baseline: latest.totals))
+        begin(Start(index: 0, at: time, cause: .step, baseline: latest.totals, baselineAt: latest.at))
     }
 
     private func rebased(_ start: Start, from old: TrafficTotals, to new: TrafficTotals) -> Start {
@@ -176,26 +182,30 @@ public struct EvidenceLedger: Sendable {
     }
 
     /// Closes the round being read when a later one begins: the canary's increase since the last
-    /// closed round, and the stable's (nothing when it was not read), go to every start that began
-    /// before that round did.
+    /// closed round, and the stable's over the same rounds (nothing when it was not read), go to
+    /// every start whose baseline was read by then. A round without a canary read closes nothing
+    /// (the next batch spans both rounds for both versions); a round without a stable read adds the
+    /// canary's traffic against none and forgets the stable's last totals, so no later batch pairs
+    /// two rounds of the stable with one of the canary.
     private mutating func advanceRound(to time: Double) {
         guard let current = round else {
             round = Round(time: time)
             return
         }
         guard time > current.time else { return }
-        if let before = closed, let canary = current.canary, let canaryBefore = before.canary {
+        round = Round(time: time)
+        guard let canary = current.canary else { return }
+        if let before = closed, let canaryBefore = before.canary {
             let stable = current.stable.flatMap { now in before.stable.map { now.increase(since: $0) } } ?? TrafficTotals()
             let batch = canary.increase(since: canaryBefore)
-            if origin.map({ $0.at <= before.time }) == true {
+            if origin.map({ $0.baselineAt <= before.time }) == true {
                 origin?.comparison.add(canary: batch, stable: stable, limit: latencyLimit)
             }
-            for index in recent.indices where recent[index].at <= before.time {
+            for index in recent.indices where recent[index].baselineAt <= before.time {
                 recent[index].comparison.add(canary: batch, stable: stable, limit: latencyLimit)
             }
         }
-        closed = Round(time: current.time, canary: current.canary ?? closed?.canary, stable: current.stable ?? closed?.stable)
-        round = Round(time: time)
+        closed = Round(time: current.time, canary: canary, stable: current.stable)
     }
 
     private mutating func add(_ start: Start) {

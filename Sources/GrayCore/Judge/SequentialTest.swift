@@ -75,9 +75,12 @@ public struct SequentialTest: Sendable {
         findings(ledger, counts: counts).max { $0.logEvidence - $0.logThreshold < $1.logEvidence - $1.logThreshold }
     }
 
-    /// One start's comparison with the stable over the rounds both were read in
-    /// (`gates.compare: stable`): the canary's own test, the stable's own test against the same
-    /// limit, and the two-sample test that the canary is worse — all at the start's threshold.
+    /// One start's comparison with the stable over the same poll rounds (`gates.compare: stable`):
+    /// the canary's own test and the two-sample test that it is worse, at the start's threshold, and
+    /// the stable's own test against the same limit at ``holdEvidence``. Every trip still needs the
+    /// canary's own test at its threshold, so the comparison never adds a false rollback; a hold only
+    /// blocks promotion, so the stable needs less to cover the canary — a full threshold would make
+    /// the hold a race the canary wins whenever the stable serves no more than it does.
     public struct Compared: Equatable, Sendable {
         /// The canary's test over the compared rounds.
         public var canary: Finding
@@ -92,8 +95,12 @@ public struct SequentialTest: Sendable {
 
         /// The two-sample e-value.
         public var worseEvidence: Double { exp(worseLogEvidence) }
-        /// The stable is proven above the limit too.
-        public var stableFailing: Bool { stableLogEvidence >= canary.logThreshold }
+        /// The stable is shown above the limit too: its evidence ≥ ``SequentialTest/holdEvidence``
+        /// since this start or any other kept one (a start a few seconds old may hold too few of
+        /// its requests to show anything, and the canary must not win that race). A healthy stable
+        /// gets there by chance with probability ≤ 1/20 a start (Ville) — and then only delays a
+        /// rollback until the two-sample test shows the canary worse than it.
+        public var stableFailing: Bool
         /// The canary is proven worse than the stable.
         public var worse: Bool { worseLogEvidence >= canary.logThreshold }
         /// Roll back: the canary is proven above the limit, and the stable is not, or the canary is
@@ -103,18 +110,23 @@ public struct SequentialTest: Sendable {
         public var holds: Bool { canary.trips && stableFailing && !worse }
     }
 
+    /// The e-value at which the stable's own test shows it failing too, for a hold.
+    public static let holdEvidence = 20.0
+
     /// Each kept start's comparison with the stable; `slow` picks the slow-requests two-sample test.
     public func compared(_ ledger: EvidenceLedger, slow: Bool, counts: (TrafficTotals) -> (hits: Double, total: Double)?) -> [Compared] {
         guard let latest = ledger.latest else { return [] }
-        return ledger.starts.compactMap { start in
+        let all = ledger.starts.compactMap { start -> Compared? in
             let comparison = start.comparison
             guard let canary = finding(start, served: comparison.canary, until: latest.at, counts: counts) else { return nil }
             let (hits, total) = counts(comparison.stable) ?? (0, 0)
             return Compared(
                 canary: canary, stableHits: hits, stableTotal: total,
                 stableLogEvidence: test.logEvidence(failures: hits, requests: total),
-                worseLogEvidence: TwoSampleTest.logEvidence(slow ? comparison.slow : comparison.failures))
+                worseLogEvidence: TwoSampleTest.logEvidence(slow ? comparison.slow : comparison.failures), stableFailing: false)
         }
+        let failing = all.contains { $0.stableLogEvidence >= log(Self.holdEvidence) }
+        return all.map { var one = $0; one.stableFailing = failing; return one }
     }
 
     private func finding(
