@@ -51,6 +51,19 @@ struct PreflightTests {
         #expect(json.hasSuffix(#""ready":true,"worst":"pass"}"#))
     }
 
+    @Test("gates.latency that is no bucket bound: the next bound up warns, none at or above it fails for the canary (the latency gate could never trip)")
+    func latencyBucketBounds() throws {
+        let between = Preflight.report(configuration: try Self.configuration("gates: {latency: 300ms}"), entries: try Self.healthyRound(), writes: .granted("token accepted"))
+        let warned = try Self.check(between, "canary metrics")
+        #expect(warned.verdict == .warn)
+        #expect(warned.summary.hasSuffix("; no grpc_server_handling_seconds bucket bound at gates.latency 300 ms: the latency gate counts only requests slower than 500 ms"))
+        #expect(warned.fix == "add a bucket bound at 300 ms to grpc_server_handling_seconds, or set gates.latency to one of its bounds (100 ms, 500 ms)")
+        let above = Preflight.report(configuration: try Self.configuration("gates: {latency: 2s}"), entries: try Self.healthyRound(), writes: .granted("token accepted"))
+        #expect(try Self.check(above, "canary metrics").verdict == .fail)
+        #expect(try Self.check(above, "canary metrics").summary.hasSuffix("no grpc_server_handling_seconds bucket bound at or above gates.latency 2000 ms: the latency gate cannot trip"))
+        #expect(try Self.check(above, "stable metrics").verdict == .warn)
+    }
+
     @Test("the router unreadable, or refusing grayctl's writes, is critical: even --force does not start")
     func routerCritical() throws {
         var entries = try Self.healthyRound()
@@ -197,7 +210,7 @@ struct PreflightTests {
             """)
         var entries = try Self.healthyRound()
         let report = Preflight.report(configuration: configuration, entries: entries, writes: .granted("ok"))
-        #expect(try Self.check(report, "canary metrics").summary.hasPrefix(#"1 of 1 read from Prometheus {job="orders",version="v2"}, 7 series"#), "\(report.text)")
+        #expect(try Self.check(report, "canary metrics").summary.hasPrefix(#"1 of 1 read from Prometheus {job="orders",version="v2"}, 8 series"#), "\(report.text)")
         entries[4] = .error(.canary, endpoint: "metrics", message: #"http://127.0.0.1:9090/federate {job="orders",version="v2"}: no series"#)
         let empty = Preflight.report(configuration: configuration, entries: entries, writes: .granted("ok"))
         let canary = try Self.check(empty, "canary metrics")

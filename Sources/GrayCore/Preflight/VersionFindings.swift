@@ -136,10 +136,29 @@ struct VersionFindings {
             return PreflightCheck(area, severity, "\(found); missing: \(missing.joined(separator: "; "))", fix: fixes.joined(separator: ", "))
         }
         if let note = codes.note { found += "; \(note)" }
+        if !routerCarries, let bounds = latencyBounds(expositions) {
+            return PreflightCheck(area, bounds.verdict, "\(found); \(bounds.summary)", fix: bounds.fix)
+        }
         if !idle.isEmpty {
             found += "; no \(idle.joined(separator: " or ")) yet (no request counted: the \(version.rawValue) version's names are those of the \(version == .canary ? "stable" : "canary") version, which has them)"
         }
         return PreflightCheck(area, failures.isEmpty ? .pass : .warn, found, fix: failures.isEmpty ? nil : "check the unread instances")
+    }
+
+    /// When `gates.latency` is no bound of the latency histogram: the latency gate counts only
+    /// requests above the next bound up (a warning), or with none above it can never trip (a gap).
+    private func latencyBounds(_ expositions: [Exposition]) -> (verdict: PreflightVerdict, summary: String, fix: String)? {
+        let family = names.serverLatency + "_bucket"
+        let bounds = Set(expositions.flatMap { $0.samples.filter { $0.name == family } }.compactMap { $0.label("le").flatMap(Double.init) })
+            .filter(\.isFinite)
+        let limit = configuration.gates.maxLatency
+        guard !bounds.isEmpty, !bounds.contains(limit) else { return nil }
+        let shown = Format.milliseconds(limit)
+        let fix = "add a bucket bound at \(shown) to \(names.serverLatency), or set gates.latency to one of its bounds (\(bounds.sorted().prefix(8).map { Format.milliseconds($0) }.joined(separator: ", ")))"
+        guard let next = bounds.filter({ $0 > limit }).min() else {
+            return (gap, "no \(names.serverLatency) bucket bound at or above gates.latency \(shown): the latency gate cannot trip", fix)
+        }
+        return (.warn, "no \(names.serverLatency) bucket bound at gates.latency \(shown): the latency gate counts only requests slower than \(Format.milliseconds(next))", fix)
     }
 
     /// The code label of the handled counter: missing (and which label holds codes instead),
