@@ -42,6 +42,16 @@ CURLMcode grayctl_multi_set_timer_callback(CURLM *handle, int (*callback)(CURLM 
     CURLMcode code = curl_multi_setopt(handle, CURLMOPT_TIMERFUNCTION, callback);
     return code != CURLM_OK ? code : curl_multi_setopt(handle, CURLMOPT_TIMERDATA, data);
 }
+static curl_socket_t grayctl_refuse_socket(void *refusals, curlsocktype purpose, struct curl_sockaddr *address) {
+    (void)purpose;
+    (void)address;
+    *(int *)refusals += 1;
+    return CURL_SOCKET_BAD;
+}
+CURLcode grayctl_easy_reuse_only(CURL *handle, int *refusals) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, refusals ? grayctl_refuse_socket : NULL);
+    return code != CURLE_OK ? code : curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, refusals);
+}
 int grayctl_curl_has_http2(void) {
     return (curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_HTTP2) != 0;
 }

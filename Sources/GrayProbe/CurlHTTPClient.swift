@@ -7,10 +7,14 @@ import Foundation
 /// connect and total timeouts.
 ///
 /// Exchanges (``send(_:)``) run on the process's ``CurlTransferLoop``: many at once on one thread,
-/// keep-alive connections shared by every client of the same server. For cleartext HTTP/2 every
-/// exchange uses a fresh connection: Debian 12's libcurl 7.88 fails when it reuses an h2c
-/// connection (curl#10634, fixed in 8.0). A long-lived ``stream(_:onData:shouldStop:)`` has an
-/// easy handle and a thread of its own. Blocking work never runs on the caller's executor.
+/// kept connections shared by every client of the same server. Cleartext HTTP/2 (h2c) connections
+/// are kept too, around a bug of Debian 12's libcurl 7.88 (curl#10634, fixed in 8.0): a request
+/// sent with prior knowledge on a reused h2c connection fails with a framing error. So an h2c
+/// exchange first asks for plain HTTP/2 and may only reuse a kept connection (curl may open no
+/// socket, so it never sends an HTTP/1.1 upgrade instead); when none is kept (the first exchange,
+/// or the server closed it), it is sent again with prior knowledge on a new connection, which is
+/// kept for the next. A long-lived ``stream(_:onData:shouldStop:)`` has an easy handle and a
+/// thread of its own. Blocking work never runs on the caller's executor.
 public final class CurlHTTPClient: Sendable {
     /// Which HTTP version to speak.
     public enum HTTPVersion: Sendable {
@@ -64,7 +68,8 @@ public final class CurlHTTPClient: Sendable {
                 let sink = ResponseSink()
                 sink.onData = onData
                 sink.shouldStop = shouldStop
-                let headerList = Self.configure(handle, for: request, setup: setup, sink: Unmanaged.passUnretained(sink).toOpaque())
+                let headerList = Self.configure(
+                    handle, for: request, setup: setup, keptConnectionOnly: false, sink: Unmanaged.passUnretained(sink).toOpaque())
                 defer { curl_slist_free_all(headerList) }
                 let code = withExtendedLifetime(sink) { curl_easy_perform(handle) }
                 continuation.resume(returning: Self.outcome(of: handle, code: code, sink: sink, url: request.url))
@@ -73,12 +78,21 @@ public final class CurlHTTPClient: Sendable {
         return try result.get()
     }
 
+    /// Whether an exchange of `request` first tries a kept connection only: cleartext HTTP/2 (see
+    /// the type's documentation).
+    static func triesKeptConnectionFirst(_ request: HTTPRequest, setup: Setup) -> Bool {
+        setup.httpVersion == .http2 && request.url.hasPrefix("http://")
+    }
+
     /// Sets every option of `request` on the fresh or reset easy `handle`, its answer collected by
-    /// the ``ResponseSink`` at `sink` (kept alive by the caller until the exchange ends). Returns
-    /// the header list to free after it.
+    /// the ``ResponseSink`` at `sink` (kept alive by the caller until the exchange ends); with
+    /// `keptConnectionOnly`, an h2c exchange may only reuse a kept connection (each refused new one
+    /// counted in the sink's ``ResponseSink/refusedConnections``). Returns the header list to free
+    /// after it.
     static func configure(
-        _ handle: UnsafeMutableRawPointer, for request: HTTPRequest, setup: Setup, sink: UnsafeMutableRawPointer
+        _ handle: UnsafeMutableRawPointer, for request: HTTPRequest, setup: Setup, keptConnectionOnly: Bool, sink: UnsafeMutableRawPointer
     ) -> UnsafeMutablePointer<curl_slist>? {
+        let responseSink = Unmanaged<ResponseSink>.fromOpaque(sink).takeUnretainedValue()
         var headerList: UnsafeMutablePointer<curl_slist>?
         for (name, value) in request.headers {
             headerList = curl_slist_append(headerList, "\(name): \(value)")
@@ -97,8 +111,14 @@ public final class CurlHTTPClient: Sendable {
         case .http1:
             grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
         case .http2:
-            grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, cleartext ? CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE : CURL_HTTP_VERSION_2TLS)
-            if cleartext { grayctl_easy_setopt_long(handle, CURLOPT_FORBID_REUSE, 1) }
+            if !cleartext {
+                grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
+            } else if keptConnectionOnly {
+                grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2_0)
+                grayctl_easy_reuse_only(handle, responseSink.refusedConnections)
+            } else {
+                grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE)
+            }
         }
         if let ca = setup.tls.caFile { grayctl_easy_setopt_string(handle, CURLOPT_CAINFO, ca) }
         if let cert = setup.tls.certFile { grayctl_easy_setopt_string(handle, CURLOPT_SSLCERT, cert) }
@@ -111,7 +131,7 @@ public final class CurlHTTPClient: Sendable {
                 _ = grayctl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
             }
         }
-        if Unmanaged<ResponseSink>.fromOpaque(sink).takeUnretainedValue().shouldStop != nil {
+        if responseSink.shouldStop != nil {
             grayctl_easy_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
             grayctl_easy_setopt_xferinfo_callback(handle, curlProgress)
             grayctl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, sink)
@@ -143,6 +163,17 @@ final class ResponseSink {
     var shouldStop: (() -> Bool)?
     /// True once the caller stopped the transfer (curl then reports an abort, which is no error).
     var stoppedByCaller = false
+    /// How many new connections a kept-connection-only exchange was refused (written by curl's
+    /// open-socket callback, hence a pointer of its own).
+    let refusedConnections = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+
+    init() {
+        refusedConnections.initialize(to: 0)
+    }
+
+    deinit {
+        refusedConnections.deallocate()
+    }
 
     /// Takes one header line as curl hands it (status line, `name: value`, or the blank end),
     /// the name lower-cased, the value without surrounding blanks.

@@ -10,8 +10,9 @@ import Glibc
 ///
 /// Exchanges arrive from any thread (``submit(_:)``, then a write to the loop's eventfd); the loop
 /// adds them, drives them and hands each outcome back once, from its own thread. One transfer is
-/// one connection at a time (no HTTP/2 multiplexing): cleartext HTTP/2 connections are never reused
-/// (curl#10634, see ``CurlHTTPClient``). Easy handles are kept for the next exchange.
+/// one connection at a time (no HTTP/2 multiplexing). A cleartext HTTP/2 exchange that found no
+/// kept connection is sent once more on a new one (curl#10634, see ``CurlHTTPClient``). Easy
+/// handles are kept for the next exchange.
 final class CurlTransferLoop: @unchecked Sendable {
     /// The process's loop, started on first use.
     static let shared = CurlTransferLoop()
@@ -20,14 +21,17 @@ final class CurlTransferLoop: @unchecked Sendable {
     final class Transfer {
         let request: HTTPRequest
         let setup: CurlHTTPClient.Setup
-        let sink = ResponseSink()
+        var sink = ResponseSink()
         let done: @Sendable (Result<HTTPResponse, ProbeError>) -> Void
         var headerList: UnsafeMutablePointer<curl_slist>?
+        /// True while the exchange may only reuse a kept connection.
+        var keptConnectionOnly: Bool
 
         init(request: HTTPRequest, setup: CurlHTTPClient.Setup, done: @escaping @Sendable (Result<HTTPResponse, ProbeError>) -> Void) {
             self.request = request
             self.setup = setup
             self.done = done
+            keptConnectionOnly = CurlHTTPClient.triesKeptConnectionFirst(request, setup: setup)
         }
     }
 
@@ -189,8 +193,14 @@ final class CurlTransferLoop: @unchecked Sendable {
             transfer.done(.failure(.transport(url: transfer.request.url, code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "no curl handle")))
             return
         }
+        add(easy, transfer)
+    }
+
+    /// Configures `easy` for `transfer` and hands it to curl.
+    private func add(_ easy: UnsafeMutableRawPointer, _ transfer: Transfer) {
         transfer.headerList = CurlHTTPClient.configure(
-            easy, for: transfer.request, setup: transfer.setup, sink: Unmanaged.passUnretained(transfer.sink).toOpaque())
+            easy, for: transfer.request, setup: transfer.setup, keptConnectionOnly: transfer.keptConnectionOnly,
+            sink: Unmanaged.passUnretained(transfer.sink).toOpaque())
         running[easy] = transfer
         let added = curl_multi_add_handle(multi, easy)
         guard added == CURLM_OK else {
@@ -204,6 +214,16 @@ final class CurlTransferLoop: @unchecked Sendable {
     private func finish(_ easy: UnsafeMutableRawPointer, code: CURLcode) {
         guard let transfer = running.removeValue(forKey: easy) else { return }
         curl_multi_remove_handle(multi, easy)
+        if transfer.keptConnectionOnly, code != CURLE_OK, transfer.sink.refusedConnections.pointee > 0 {
+            // No kept connection (the first exchange, or the server closed it): nothing was sent.
+            // Once more on a new connection, which curl then keeps.
+            curl_slist_free_all(transfer.headerList)
+            curl_easy_reset(easy)
+            transfer.keptConnectionOnly = false
+            transfer.sink = ResponseSink()
+            add(easy, transfer)
+            return
+        }
         let result = CurlHTTPClient.outcome(of: easy, code: code, sink: transfer.sink, url: transfer.request.url)
         recycle(easy, transfer)
         transfer.done(result)

@@ -43,13 +43,24 @@ final class Child: @unchecked Sendable {
         child.process.standardInput = child.input
         child.process.standardOutput = child.output
         try child.process.run()
+        return (child, child.readLine())
+    }
+
+    /// The child's next output line (empty at its end).
+    func readLine() -> String {
         var line: [UInt8] = []
         while true {
-            let byte = child.output.fileHandleForReading.readData(ofLength: 1)
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
             guard let first = byte.first, first != 0x0A else { break }
             line.append(first)
         }
-        return (child, String(decoding: line, as: UTF8.self))
+        return String(decoding: line, as: UTF8.self)
+    }
+
+    /// Writes `command` and a newline to the child's input and returns its answer line.
+    func ask(_ command: String) -> String {
+        input.fileHandleForWriting.write(Data((command + "\n").utf8))
+        return readLine()
     }
 
     func stop() {
@@ -75,7 +86,7 @@ struct HealthProbeTests {
         try await service.stop()
     }
 
-    @Test("fifty checks in a row over h2c all succeed (no connection reuse: curl#10634)")
+    @Test("fifty checks in a row over h2c all succeed (kept connections around curl#10634)")
     func repeated() async throws {
         let service = try await ReferenceService.start()
         let client = GRPCHealthClient(address: "127.0.0.1:\(service.ports.grpc)")
@@ -93,6 +104,22 @@ struct HealthProbeTests {
         #expect(await client.check().status == .serving)
         #expect(await client.check(service: "order.v1.OrderService").status == .notServing)
         #expect(await client.check(service: "other").status == .serviceUnknown)
+    }
+
+    @Test("h2c checks share one kept connection; when the server closes it, the next check opens another")
+    func keptConnection() async throws {
+        let (child, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/health_server.py").path])
+        defer { child.stop() }
+        let client = GRPCHealthClient(address: "127.0.0.1:\(port)")
+        var statuses: [HealthStatus] = []
+        for _ in 0..<20 { statuses.append(await client.check().status) }
+        #expect(statuses == Array(repeating: .serving, count: 20))
+        #expect(child.ask("peers") == "1", "twenty sequential checks on one connection")
+        #expect(child.ask("restart") == "restarted")
+        statuses = []
+        for _ in 0..<10 { statuses.append(await client.check().status) }
+        #expect(statuses == Array(repeating: .serving, count: 10), "the closed connection is replaced, no check fails")
+        #expect(child.ask("peers") == "1", "one new connection after the restart")
     }
 
     @Test("a closed port is UNREACHABLE with curl's reason")

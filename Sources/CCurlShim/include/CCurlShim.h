@@ -26,6 +26,11 @@ CURLMcode grayctl_multi_set_socket_callback(CURLM *handle,
                                             void *data);
 CURLMcode grayctl_multi_set_timer_callback(CURLM *handle, int (*callback)(CURLM *, long, void *), void *data);
 
+/* Makes `handle` refuse to open a socket: it can only reuse a kept connection. Each refusal adds 1
+   to *refusals (the transfer then fails with CURLE_COULDNT_CONNECT, nothing sent). NULL allows
+   new connections again. */
+CURLcode grayctl_easy_reuse_only(CURL *handle, int *refusals);
+
 /* Feature bits of the libcurl this process linked, for start-up checks. */
 int grayctl_curl_has_http2(void);
 int grayctl_curl_has_ssl(void);
