@@ -49,8 +49,16 @@ static curl_socket_t grayctl_refuse_socket(void *refusals, curlsocktype purpose,
     return CURL_SOCKET_BAD;
 }
 CURLcode grayctl_easy_reuse_only(CURL *handle, int *refusals) {
-    CURLcode code = curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, refusals ? grayctl_refuse_socket : NULL);
-    return code != CURLE_OK ? code : curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, refusals);
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_OPENSOCKETDATA, refusals);
+    return code != CURLE_OK ? code : curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, grayctl_refuse_socket);
+}
+CURLSH *grayctl_share_connections(void) {
+    CURLSH *share = curl_share_init();
+    if (share && curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK) {
+        curl_share_cleanup(share);
+        return NULL;
+    }
+    return share;
 }
 int grayctl_curl_has_http2(void) {
     return (curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_HTTP2) != 0;

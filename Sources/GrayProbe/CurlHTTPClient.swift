@@ -10,17 +10,21 @@ import Foundation
 /// kept connections shared by every client of the same server. Cleartext HTTP/2 (h2c) connections
 /// are kept too, around a bug of Debian 12's libcurl 7.88 (curl#10634, fixed in 8.0): a request
 /// sent with prior knowledge on a reused h2c connection fails with a framing error. So an h2c
-/// exchange first asks for plain HTTP/2 and may only reuse a kept connection (curl may open no
-/// socket, so it never sends an HTTP/1.1 upgrade instead); when none is kept (the first exchange,
-/// or the server closed it), it is sent again with prior knowledge on a new connection, which is
-/// kept for the next. A long-lived ``stream(_:onData:shouldStop:)`` has an easy handle and a
-/// thread of its own. Blocking work never runs on the caller's executor.
+/// exchange first asks for plain HTTP/2 and may only reuse a kept h2c connection (curl may open no
+/// socket, so it never sends an HTTP/1.1 upgrade on a new one; and the loop keeps h2c connections
+/// apart from HTTP/1.1 ones to the same address, so it never reuses one of those either). When
+/// none is kept (the first exchange, or the server closed it), or the kept one ended before any
+/// answer (the server closed it under the request), the exchange is sent again with prior
+/// knowledge on a new connection, which is kept for the next. h2c exchanges must therefore be safe
+/// to send twice (gRPC health `Check`s are). A long-lived ``stream(_:onData:shouldStop:)`` has an
+/// easy handle and a thread of its own. Blocking work never runs on the caller's executor.
 public final class CurlHTTPClient: Sendable {
     /// Which HTTP version to speak.
     public enum HTTPVersion: Sendable {
         /// HTTP/1.1 (admin and metrics endpoints).
         case http1
-        /// HTTP/2: prior knowledge over cleartext, ALPN over TLS (gRPC).
+        /// HTTP/2: cleartext (h2c) on kept connections, ALPN over TLS (gRPC); an h2c exchange
+        /// may be sent twice (see the type's documentation).
         case http2
     }
 
@@ -84,11 +88,30 @@ public final class CurlHTTPClient: Sendable {
         setup.httpVersion == .http2 && request.url.hasPrefix("http://")
     }
 
+    /// Whether an h2c exchange that tried a kept connection only and ended with `code` on
+    /// `handle` is to be sent again on a new connection: none was kept (a new one was refused, so
+    /// nothing was sent on it), or the kept one ended before any answer came (the server closed or
+    /// reset it under the request). A timeout is an answer: a server that hangs stays failed.
+    static func needsNewConnection(_ handle: UnsafeMutableRawPointer, code: CURLcode, sink: ResponseSink) -> Bool {
+        guard code != CURLE_OK else { return false }
+        if sink.refusedConnections.pointee > 0 { return true }
+        var connects = 0
+        var headerBytes = 0
+        grayctl_easy_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
+        grayctl_easy_getinfo_long(handle, CURLINFO_HEADER_SIZE, &headerBytes)
+        return connects == 0 && headerBytes == 0 && closedUnderRequest.contains(code.rawValue)
+    }
+
+    /// How curl 7.88 reports a reused connection that ended under a request.
+    private static let closedUnderRequest: Set<UInt32> = [
+        CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING,
+    ].reduce(into: []) { $0.insert($1.rawValue) }
+
     /// Sets every option of `request` on the fresh or reset easy `handle`, its answer collected by
     /// the ``ResponseSink`` at `sink` (kept alive by the caller until the exchange ends); with
     /// `keptConnectionOnly`, an h2c exchange may only reuse a kept connection (each refused new one
-    /// counted in the sink's ``ResponseSink/refusedConnections``). Returns the header list to free
-    /// after it.
+    /// counted in the sink's ``ResponseSink/refusedConnections``), without it an h2c exchange opens
+    /// a new one. Returns the header list to free after the exchange.
     static func configure(
         _ handle: UnsafeMutableRawPointer, for request: HTTPRequest, setup: Setup, keptConnectionOnly: Bool, sink: UnsafeMutableRawPointer
     ) -> UnsafeMutablePointer<curl_slist>? {
@@ -111,13 +134,15 @@ public final class CurlHTTPClient: Sendable {
         case .http1:
             grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)
         case .http2:
-            if !cleartext {
+            guard cleartext else {
                 grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS)
-            } else if keptConnectionOnly {
+                break
+            }
+            if keptConnectionOnly, grayctl_easy_reuse_only(handle, responseSink.refusedConnections) == CURLE_OK {
                 grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2_0)
-                grayctl_easy_reuse_only(handle, responseSink.refusedConnections)
             } else {
                 grayctl_easy_setopt_long(handle, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE)
+                grayctl_easy_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1)
             }
         }
         if let ca = setup.tls.caFile { grayctl_easy_setopt_string(handle, CURLOPT_CAINFO, ca) }

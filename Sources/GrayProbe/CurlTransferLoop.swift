@@ -11,8 +11,11 @@ import Glibc
 /// Exchanges arrive from any thread (``submit(_:)``, then a write to the loop's eventfd); the loop
 /// adds them, drives them and hands each outcome back once, from its own thread. One transfer is
 /// one connection at a time (no HTTP/2 multiplexing). A cleartext HTTP/2 exchange that found no
-/// kept connection is sent once more on a new one (curl#10634, see ``CurlHTTPClient``). Easy
-/// handles are kept for the next exchange.
+/// kept connection, or lost it before any answer, is sent once more on a new one (curl#10634, see
+/// ``CurlHTTPClient``); h2c connections are kept in a connection cache of their own (a curl share
+/// object), so an h2c exchange never reuses a kept HTTP/1.1 connection to the same address (a
+/// server with gRPC and HTTP on one port). Easy handles are kept for the next exchange of the same
+/// kind.
 final class CurlTransferLoop: @unchecked Sendable {
     /// The process's loop, started on first use.
     static let shared = CurlTransferLoop()
@@ -24,6 +27,8 @@ final class CurlTransferLoop: @unchecked Sendable {
         var sink = ResponseSink()
         let done: @Sendable (Result<HTTPResponse, ProbeError>) -> Void
         var headerList: UnsafeMutablePointer<curl_slist>?
+        /// Cleartext HTTP/2: kept apart, and tried on a kept connection first.
+        let h2c: Bool
         /// True while the exchange may only reuse a kept connection.
         var keptConnectionOnly: Bool
 
@@ -31,7 +36,8 @@ final class CurlTransferLoop: @unchecked Sendable {
             self.request = request
             self.setup = setup
             self.done = done
-            keptConnectionOnly = CurlHTTPClient.triesKeptConnectionFirst(request, setup: setup)
+            h2c = CurlHTTPClient.triesKeptConnectionFirst(request, setup: setup)
+            keptConnectionOnly = h2c
         }
     }
 
@@ -47,7 +53,12 @@ final class CurlTransferLoop: @unchecked Sendable {
     private var pending: [Transfer] = []
     /// Owned by the loop's thread.
     private var running: [UnsafeMutableRawPointer: Transfer] = [:]
+    /// Idle easy handles: for HTTP/1.1 and TLS exchanges, and for h2c ones (which carry the share
+    /// of ``h2cConnections`` through `curl_easy_reset`, as curl documents).
     private var idle: [UnsafeMutableRawPointer] = []
+    private var idleH2C: [UnsafeMutableRawPointer] = []
+    /// The connection cache of h2c exchanges, apart from the multi handle's.
+    private let h2cConnections: UnsafeMutableRawPointer
     /// When curl asked to be called with `CURL_SOCKET_TIMEOUT` (monotonic nanoseconds); owned by
     /// the loop's thread (curl calls its timer callback from the loop's calls only).
     private var timerDue: UInt64?
@@ -55,6 +66,7 @@ final class CurlTransferLoop: @unchecked Sendable {
     private init() {
         CurlGlobal.initialize()
         multi = curl_multi_init()!
+        h2cConnections = grayctl_share_connections()!
         epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeup = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
         precondition(epoll >= 0 && wakeup >= 0, "grayctl: cannot create the curl loop's epoll set (errno \(errno))")
@@ -189,11 +201,19 @@ final class CurlTransferLoop: @unchecked Sendable {
     }
 
     private func start(_ transfer: Transfer) {
-        guard let easy = idle.popLast() ?? curl_easy_init() else {
+        guard let easy = handle(h2c: transfer.h2c) else {
             transfer.done(.failure(.transport(url: transfer.request.url, code: Int(CURLE_OUT_OF_MEMORY.rawValue), message: "no curl handle")))
             return
         }
         add(easy, transfer)
+    }
+
+    /// An idle easy handle for an exchange of the kind `h2c` says, or a new one.
+    private func handle(h2c: Bool) -> UnsafeMutableRawPointer? {
+        if let easy = h2c ? idleH2C.popLast() : idle.popLast() { return easy }
+        guard let easy = curl_easy_init() else { return nil }
+        if h2c { grayctl_easy_setopt_pointer(easy, CURLOPT_SHARE, h2cConnections) }
+        return easy
     }
 
     /// Configures `easy` for `transfer` and hands it to curl.
@@ -214,8 +234,7 @@ final class CurlTransferLoop: @unchecked Sendable {
     private func finish(_ easy: UnsafeMutableRawPointer, code: CURLcode) {
         guard let transfer = running.removeValue(forKey: easy) else { return }
         curl_multi_remove_handle(multi, easy)
-        if transfer.keptConnectionOnly, code != CURLE_OK, transfer.sink.refusedConnections.pointee > 0 {
-            // No kept connection (the first exchange, or the server closed it): nothing was sent.
+        if transfer.keptConnectionOnly, CurlHTTPClient.needsNewConnection(easy, code: code, sink: transfer.sink) {
             // Once more on a new connection, which curl then keeps.
             curl_slist_free_all(transfer.headerList)
             curl_easy_reset(easy)
@@ -233,7 +252,9 @@ final class CurlTransferLoop: @unchecked Sendable {
         curl_slist_free_all(transfer.headerList)
         transfer.headerList = nil
         curl_easy_reset(easy)
-        if idle.count < Self.keptHandles {
+        if transfer.h2c, idleH2C.count < Self.keptHandles {
+            idleH2C.append(easy)
+        } else if !transfer.h2c, idle.count < Self.keptHandles {
             idle.append(easy)
         } else {
             curl_easy_cleanup(easy)

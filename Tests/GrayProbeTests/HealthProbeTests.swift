@@ -122,6 +122,42 @@ struct HealthProbeTests {
         #expect(child.ask("peers") == "1", "one new connection after the restart")
     }
 
+    @Test("eight checks at once to one address, five rounds: all pass (each round reuses the connections the last one kept)")
+    func concurrentChecks() async throws {
+        let (child, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/health_server.py").path])
+        defer { child.stop() }
+        for _ in 0..<5 {
+            let statuses = await withTaskGroup(of: HealthStatus.self) { group in
+                for _ in 0..<8 { group.addTask { await GRPCHealthClient(address: "127.0.0.1:\(port)").check().status } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: .serving, count: 8))
+        }
+        #expect(Int(child.ask("peers")) ?? 99 <= 8, "connections are kept and reused, not opened per check")
+    }
+
+    @Test("a kept connection the server drops under a check: the check is sent again on a new one and passes (an emulated server)")
+    func keptConnectionDropped() async throws {
+        let (child, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/h2_one_answer_server.py").path])
+        defer { child.stop() }
+        let client = GRPCHealthClient(address: "127.0.0.1:\(port)")
+        var statuses: [HealthStatus] = []
+        for _ in 0..<6 { statuses.append(await client.check().status) }
+        #expect(statuses == Array(repeating: .serving, count: 6))
+        #expect(child.ask("connections") == "6", "each check after the first tried the kept connection, then a new one")
+    }
+
+    @Test("an h2c check never reuses a kept HTTP/1.1 connection to the same address, nor sends an HTTP upgrade")
+    func keptHTTP1NotReused() async throws {
+        let (child, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/counting_http.py").path])
+        defer { child.stop() }
+        let base = "http://127.0.0.1:\(port)"
+        #expect(try await CurlHTTPClient().send(HTTPRequest(url: base + "/kept")).text == "/kept")
+        #expect(await GRPCHealthClient(address: "127.0.0.1:\(port)").check(deadline: 2).status == .unreachable)
+        #expect(try await CurlHTTPClient().send(HTTPRequest(url: base + "/upgrades")).text == "0")
+        #expect(try await CurlHTTPClient().send(HTTPRequest(url: base + "/connections")).text == "2", "the check opened a connection of its own")
+    }
+
     @Test("a closed port is UNREACHABLE with curl's reason")
     func refused() async throws {
         let result = await GRPCHealthClient(address: "127.0.0.1:1").check(deadline: 1)

@@ -27,9 +27,14 @@ CURLMcode grayctl_multi_set_socket_callback(CURLM *handle,
 CURLMcode grayctl_multi_set_timer_callback(CURLM *handle, int (*callback)(CURLM *, long, void *), void *data);
 
 /* Makes `handle` refuse to open a socket: it can only reuse a kept connection. Each refusal adds 1
-   to *refusals (the transfer then fails with CURLE_COULDNT_CONNECT, nothing sent). NULL allows
-   new connections again. */
+   to *refusals (the attempt then fails with CURLE_COULDNT_CONNECT, sending nothing on a new
+   connection). On failure nothing is installed. curl_easy_reset removes it. */
 CURLcode grayctl_easy_reuse_only(CURL *handle, int *refusals);
+
+/* A share object holding a connection cache of its own: easy handles given it (CURLOPT_SHARE)
+   keep and reuse their connections there, apart from the multi handle's. Used from one thread
+   only (no lock callbacks). NULL when curl cannot make one. */
+CURLSH *grayctl_share_connections(void);
 
 /* Feature bits of the libcurl this process linked, for start-up checks. */
 int grayctl_curl_has_http2(void);
