@@ -90,8 +90,10 @@ public final class CurlHTTPClient: Sendable {
 
     /// Whether an h2c exchange that tried a kept connection only and ended with `code` on
     /// `handle` is to be sent again on a new connection: none was kept (a new one was refused, so
-    /// nothing was sent on it), or the kept one ended before any answer came (the server closed or
-    /// reset it under the request). A timeout is an answer: a server that hangs stays failed.
+    /// nothing was sent on it), or the kept one ended before any answer came (the server closed it
+    /// under the request). A timeout or a reset stream is an answer from a live connection: such
+    /// a server stays failed. `connects == 0` also keeps an attempt that could not be limited to
+    /// kept connections (see ``configure(_:for:setup:keptConnectionOnly:sink:)``) from a retry.
     static func needsNewConnection(_ handle: UnsafeMutableRawPointer, code: CURLcode, sink: ResponseSink) -> Bool {
         guard code != CURLE_OK else { return false }
         if sink.refusedConnections.pointee > 0 { return true }
@@ -102,16 +104,28 @@ public final class CurlHTTPClient: Sendable {
         return connects == 0 && headerBytes == 0 && closedUnderRequest.contains(code.rawValue)
     }
 
+    /// `request` to send again after the attempt on `handle`: its total timeout less the time that
+    /// attempt took, so the deadline covers both; nil when no time is left.
+    static func remainder(of request: HTTPRequest, after handle: UnsafeMutableRawPointer) -> HTTPRequest? {
+        guard request.timeout > 0 else { return request }
+        var spent = 0.0
+        grayctl_easy_getinfo_double(handle, CURLINFO_TOTAL_TIME, &spent)
+        var next = request
+        next.timeout = request.timeout - spent
+        return next.timeout >= 0.001 ? next : nil
+    }
+
     /// How curl 7.88 reports a reused connection that ended under a request.
     private static let closedUnderRequest: Set<UInt32> = [
-        CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING,
+        CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING,
     ].reduce(into: []) { $0.insert($1.rawValue) }
 
     /// Sets every option of `request` on the fresh or reset easy `handle`, its answer collected by
     /// the ``ResponseSink`` at `sink` (kept alive by the caller until the exchange ends); with
     /// `keptConnectionOnly`, an h2c exchange may only reuse a kept connection (each refused new one
-    /// counted in the sink's ``ResponseSink/refusedConnections``), without it an h2c exchange opens
-    /// a new one. Returns the header list to free after the exchange.
+    /// counted in the sink's ``ResponseSink/refusedConnections``; should curl refuse the callback,
+    /// the exchange opens a new connection as without it), without it an h2c exchange opens a new
+    /// one. Returns the header list to free after the exchange.
     static func configure(
         _ handle: UnsafeMutableRawPointer, for request: HTTPRequest, setup: Setup, keptConnectionOnly: Bool, sink: UnsafeMutableRawPointer
     ) -> UnsafeMutablePointer<curl_slist>? {

@@ -22,7 +22,8 @@ final class CurlTransferLoop: @unchecked Sendable {
 
     /// One exchange: what to send, where the answer collects, whom to tell.
     final class Transfer {
-        let request: HTTPRequest
+        /// What to send; a second attempt gets what is left of the timeout.
+        var request: HTTPRequest
         let setup: CurlHTTPClient.Setup
         var sink = ResponseSink()
         let done: @Sendable (Result<HTTPResponse, ProbeError>) -> Void
@@ -53,9 +54,10 @@ final class CurlTransferLoop: @unchecked Sendable {
     private var pending: [Transfer] = []
     /// Owned by the loop's thread.
     private var running: [UnsafeMutableRawPointer: Transfer] = [:]
-    /// Idle easy handles: for HTTP/1.1 and TLS exchanges, and for h2c ones (which carry the share
-    /// of ``h2cConnections`` through `curl_easy_reset`, as curl documents).
+    /// Idle easy handles for HTTP/1.1 and TLS exchanges.
     private var idle: [UnsafeMutableRawPointer] = []
+    /// Idle easy handles for h2c exchanges: they carry the share of ``h2cConnections`` through
+    /// `curl_easy_reset`, as curl documents.
     private var idleH2C: [UnsafeMutableRawPointer] = []
     /// The connection cache of h2c exchanges, apart from the multi handle's.
     private let h2cConnections: UnsafeMutableRawPointer
@@ -212,7 +214,10 @@ final class CurlTransferLoop: @unchecked Sendable {
     private func handle(h2c: Bool) -> UnsafeMutableRawPointer? {
         if let easy = h2c ? idleH2C.popLast() : idle.popLast() { return easy }
         guard let easy = curl_easy_init() else { return nil }
-        if h2c { grayctl_easy_setopt_pointer(easy, CURLOPT_SHARE, h2cConnections) }
+        guard !h2c || grayctl_easy_setopt_pointer(easy, CURLOPT_SHARE, h2cConnections) == CURLE_OK else {
+            curl_easy_cleanup(easy)
+            return nil
+        }
         return easy
     }
 
@@ -234,8 +239,10 @@ final class CurlTransferLoop: @unchecked Sendable {
     private func finish(_ easy: UnsafeMutableRawPointer, code: CURLcode) {
         guard let transfer = running.removeValue(forKey: easy) else { return }
         curl_multi_remove_handle(multi, easy)
-        if transfer.keptConnectionOnly, CurlHTTPClient.needsNewConnection(easy, code: code, sink: transfer.sink) {
+        if transfer.keptConnectionOnly, CurlHTTPClient.needsNewConnection(easy, code: code, sink: transfer.sink),
+           let remainder = CurlHTTPClient.remainder(of: transfer.request, after: easy) {
             // Once more on a new connection, which curl then keeps.
+            transfer.request = remainder
             curl_slist_free_all(transfer.headerList)
             curl_easy_reset(easy)
             transfer.keptConnectionOnly = false

@@ -147,6 +147,16 @@ struct HealthProbeTests {
         #expect(child.ask("connections") == "6", "each check after the first tried the kept connection, then a new one")
     }
 
+    @Test("a server that drops every request: each check fails after at most one more attempt (an emulated server)")
+    func everyRequestDropped() async throws {
+        let (child, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/h2_one_answer_server.py").path, "none"])
+        defer { child.stop() }
+        let client = GRPCHealthClient(address: "127.0.0.1:\(port)")
+        #expect(await client.check(deadline: 2).status == .unreachable)
+        #expect(await client.check(deadline: 2).status == .unreachable)
+        #expect(child.ask("connections") == "2", "one new connection a check, no loop")
+    }
+
     @Test("an h2c check never reuses a kept HTTP/1.1 connection to the same address, nor sends an HTTP upgrade")
     func keptHTTP1NotReused() async throws {
         let (child, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/counting_http.py").path])

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """A gRPC health server that answers one Check per connection and drops the connection, unanswered,
-when a second request arrives on it: an emulation (a hand-made HTTP/2 speaker, not a gRPC
-library) of a server that dies while a kept connection is in use, which no real server does on cue.
+once a second request has arrived on it whole: an emulation (a hand-made HTTP/2 speaker, not a gRPC
+library) of a server that closes a kept connection under a request, which no real server does on
+cue.
 
-Usage: h2_one_answer_server.py   (prints its port on the first line; exits when stdin closes, 60 s
-at most). Every Check gets SERVING. A line "connections" on stdin prints how many TCP connections
-it has accepted.
+Usage: h2_one_answer_server.py [none]   (prints its port on the first line; exits when stdin
+closes, 60 s at most). Every answered Check gets SERVING; with `none`, no request is answered (every
+connection is dropped once its first request has arrived). A line "connections" on stdin prints how
+many TCP connections it has accepted.
 """
 import socket
 import struct
@@ -15,6 +17,7 @@ import threading
 PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
 DATA, HEADERS, SETTINGS, PING = 0x0, 0x1, 0x4, 0x6
 END_STREAM, END_HEADERS, ACK = 0x1, 0x4, 0x1
+ANSWERS_PER_CONNECTION = 0 if sys.argv[1:] == ["none"] else 1
 accepted = 0
 lock = threading.Lock()
 
@@ -47,7 +50,7 @@ def read_exactly(connection, count):
 
 
 def serve(connection):
-    answered = set()
+    answered = 0
     try:
         if read_exactly(connection, len(PREFACE)) != PREFACE:
             return
@@ -61,11 +64,11 @@ def serve(connection):
                 connection.sendall(frame(SETTINGS, ACK, 0))
             elif kind == PING and not flags & ACK:
                 connection.sendall(frame(PING, ACK, 0, payload))
-            elif kind == HEADERS and answered:
-                return  # a second request on this connection: drop it unanswered
             elif kind in (HEADERS, DATA) and flags & END_STREAM:
+                if answered == ANSWERS_PER_CONNECTION:
+                    return  # the request has arrived whole (nothing left unread): drop it unanswered
                 connection.sendall(answer(stream))
-                answered.add(stream)
+                answered += 1
     except (ConnectionError, OSError):
         pass
     finally:
