@@ -74,6 +74,13 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
 @Suite("gRPC health over libcurl and HTTP/2 against real servers on 127.0.0.1", .serialized)
 struct HealthProbeTests {
+    /// The statuses of `checks` checks in a row with `client`.
+    static func statuses(of client: GRPCHealthClient, checks: Int) async -> [HealthStatus] {
+        var statuses: [HealthStatus] = []
+        for _ in 0..<checks { statuses.append(await client.check().status) }
+        return statuses
+    }
+
     @Test("the reference service: SERVING for both names, SERVICE_UNKNOWN (NOT_FOUND) for others")
     func reference() async throws {
         let service = try await ReferenceService.start()
@@ -90,9 +97,7 @@ struct HealthProbeTests {
     func repeated() async throws {
         let service = try await ReferenceService.start()
         let client = GRPCHealthClient(address: "127.0.0.1:\(service.ports.grpc)")
-        var statuses: [HealthStatus] = []
-        for _ in 0..<50 { statuses.append(await client.check().status) }
-        #expect(statuses == Array(repeating: .serving, count: 50))
+        #expect(await Self.statuses(of: client, checks: 50) == Array(repeating: .serving, count: 50))
         try await service.stop()
     }
 
@@ -111,14 +116,10 @@ struct HealthProbeTests {
         let (child, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/health_server.py").path])
         defer { child.stop() }
         let client = GRPCHealthClient(address: "127.0.0.1:\(port)")
-        var statuses: [HealthStatus] = []
-        for _ in 0..<20 { statuses.append(await client.check().status) }
-        #expect(statuses == Array(repeating: .serving, count: 20))
+        #expect(await Self.statuses(of: client, checks: 20) == Array(repeating: .serving, count: 20))
         #expect(child.ask("peers") == "1", "twenty sequential checks on one connection")
         #expect(child.ask("restart") == "restarted")
-        statuses = []
-        for _ in 0..<10 { statuses.append(await client.check().status) }
-        #expect(statuses == Array(repeating: .serving, count: 10), "the closed connection is replaced, no check fails")
+        #expect(await Self.statuses(of: client, checks: 10) == Array(repeating: .serving, count: 10), "the closed connection is replaced, no check fails")
         #expect(child.ask("peers") == "1", "one new connection after the restart")
     }
 
@@ -141,9 +142,7 @@ struct HealthProbeTests {
         let (child, port) = try Child.start(["python3", repositoryRoot.appendingPathComponent("Tests/interop/h2_one_answer_server.py").path])
         defer { child.stop() }
         let client = GRPCHealthClient(address: "127.0.0.1:\(port)")
-        var statuses: [HealthStatus] = []
-        for _ in 0..<6 { statuses.append(await client.check().status) }
-        #expect(statuses == Array(repeating: .serving, count: 6))
+        #expect(await Self.statuses(of: client, checks: 6) == Array(repeating: .serving, count: 6))
         #expect(child.ask("connections") == "6", "each check after the first tried the kept connection, then a new one")
     }
 
