@@ -104,15 +104,15 @@ public final class CurlHTTPClient: Sendable {
         return connects == 0 && headerBytes == 0 && closedUnderRequest.contains(code.rawValue)
     }
 
-    /// `request` to send again after the attempt on `handle`: its total timeout less the time that
-    /// attempt took, so the deadline covers both; nil when no time is left.
-    static func remainder(of request: HTTPRequest, after handle: UnsafeMutableRawPointer) -> HTTPRequest? {
-        guard request.timeout > 0 else { return request }
+    /// `request` to send again after the attempt on `handle`, with the seconds that attempt took:
+    /// its total timeout less those seconds, so the deadline covers both; nil when no time is left.
+    static func remainder(of request: HTTPRequest, after handle: UnsafeMutableRawPointer) -> (request: HTTPRequest, spent: Double)? {
         var spent = 0.0
         grayctl_easy_getinfo_double(handle, CURLINFO_TOTAL_TIME, &spent)
+        guard request.timeout > 0 else { return (request, spent) }
         var next = request
         next.timeout = request.timeout - spent
-        return next.timeout >= 0.001 ? next : nil
+        return next.timeout >= 0.001 ? (next, spent) : nil
     }
 
     /// How curl 7.88 reports a reused connection that ended under a request.

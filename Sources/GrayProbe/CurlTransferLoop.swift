@@ -32,6 +32,8 @@ final class CurlTransferLoop: @unchecked Sendable {
         let h2c: Bool
         /// True while the exchange may only reuse a kept connection.
         var keptConnectionOnly: Bool
+        /// Seconds an earlier attempt took: the answer's time counts them too.
+        var earlierSeconds = 0.0
 
         init(request: HTTPRequest, setup: CurlHTTPClient.Setup, done: @escaping @Sendable (Result<HTTPResponse, ProbeError>) -> Void) {
             self.request = request
@@ -242,7 +244,8 @@ final class CurlTransferLoop: @unchecked Sendable {
         if transfer.keptConnectionOnly, CurlHTTPClient.needsNewConnection(easy, code: code, sink: transfer.sink),
            let remainder = CurlHTTPClient.remainder(of: transfer.request, after: easy) {
             // Once more on a new connection, which curl then keeps.
-            transfer.request = remainder
+            transfer.request = remainder.request
+            transfer.earlierSeconds = remainder.spent
             curl_slist_free_all(transfer.headerList)
             curl_easy_reset(easy)
             transfer.keptConnectionOnly = false
@@ -250,7 +253,12 @@ final class CurlTransferLoop: @unchecked Sendable {
             add(easy, transfer)
             return
         }
-        let result = CurlHTTPClient.outcome(of: easy, code: code, sink: transfer.sink, url: transfer.request.url)
+        let earlierSeconds = transfer.earlierSeconds
+        let result = CurlHTTPClient.outcome(of: easy, code: code, sink: transfer.sink, url: transfer.request.url).map { answer in
+            var answer = answer
+            answer.seconds += earlierSeconds
+            return answer
+        }
         recycle(easy, transfer)
         transfer.done(result)
     }
